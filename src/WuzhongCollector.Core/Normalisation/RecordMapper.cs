@@ -1,0 +1,137 @@
+using WuzhongCollector.Core.Catalogue;
+using WuzhongCollector.Core.Parsing;
+using WuzhongCollector.Core.Sources;
+
+namespace WuzhongCollector.Core.Normalisation;
+
+/// <summary>
+/// Pure mapping of one raw record to an observation, or to a rejection that says where and why.
+/// </summary>
+public sealed class RecordMapper(RecordMapping mapping, IndicatorCatalogue catalogue, int? contextYear = null)
+{
+    public (Observation? Observation, Rejection? Rejection) Map(RawRecord record)
+    {
+        if (!Resolve(record, mapping.Indicator, "indicator", out var indicatorText, out var rejection))
+        {
+            return (null, rejection);
+        }
+
+        var indicator = catalogue.Find(indicatorText!);
+        if (indicator is null)
+        {
+            return (null, Reject(record, mapping.Indicator, "indicator", $"no indicator code for '{indicatorText}'; add it to mapping.indicator.codes"));
+        }
+
+        if (!Resolve(record, mapping.Area, "area", out var area, out rejection))
+        {
+            return (null, rejection);
+        }
+
+        if (!Resolve(record, mapping.Period, "period", out var periodText, out rejection))
+        {
+            return (null, rejection);
+        }
+
+        if (!PeriodParser.TryParse(periodText, out var period, contextYear))
+        {
+            return (null, Reject(record, mapping.Period, "period", $"'{periodText}' is not a period this service reads (e.g. 2023, 2023年9月, 2023-Q1, 2023年1-9月)"));
+        }
+
+        var valueText = mapping.Value.Const ?? record.Get(mapping.Value.From!);
+        var reading = ValueParser.Read(valueText);
+        var valueWhere = Where(record, mapping.Value);
+        if (reading.MissingKind is { } missing)
+        {
+            return (null, new Rejection(valueWhere, "value", valueText, $"{indicator.Code} {period.Id}: {reading.Problem}", missing));
+        }
+
+        if (!reading.IsNumber)
+        {
+            return (null, new Rejection(valueWhere, "value", valueText, reading.Problem!));
+        }
+
+        var status = ObservationStatus.Normal;
+        if (mapping.Status is not null)
+        {
+            var statusText = mapping.Status.Const ?? record.Get(mapping.Status.From!);
+            if (ObservationStatusText.Parse(statusText) is not { } parsed)
+            {
+                return (null, new Rejection(Where(record, mapping.Status), "status", statusText, $"unknown status '{statusText}' (快报, 预计, 公报, provisional, estimated)"));
+            }
+
+            status = parsed;
+        }
+
+        var value = reading.Value!.Value;
+        string? unit = null;
+        if (mapping.Unit is not null)
+        {
+            unit = mapping.Unit.Const ?? record.Get(mapping.Unit.From!);
+            if (string.IsNullOrWhiteSpace(unit))
+            {
+                unit = null;
+            }
+        }
+
+        if (reading.HasPercentSign)
+        {
+            if (unit is not null && Units.DimensionOf(unit) != UnitDimension.Percent)
+            {
+                return (null, new Rejection(valueWhere, "value", valueText, $"value has a % sign but the unit is '{unit}'"));
+            }
+
+            unit = "%";
+        }
+        else if (mapping.PercentAsFraction && indicator.Unit == "%")
+        {
+            value *= 100m;
+        }
+
+        if (unit is not null && !Units.TryConvert(value, unit, indicator.Unit, out value, out var unitError))
+        {
+            var unitWhere = mapping.Unit?.From is { } unitField ? record.Where(unitField) : valueWhere;
+            return (null, new Rejection(unitWhere, "unit", unit, $"{indicator.Code}: {unitError}"));
+        }
+
+        return (new Observation(indicator.Code, area!, period, value, status, valueWhere), null);
+    }
+
+    private static string Where(RawRecord record, FieldMap map) => map.From is { } from ? record.Where(from) : $"{record.Origin} {record.Position}";
+
+    private static bool Resolve(RawRecord record, FieldMap map, string field, out string? value, out Rejection? rejection)
+    {
+        rejection = null;
+        value = map.Const ?? record.Get(map.From!);
+        if (map.From is not null && !record.Fields.ContainsKey(map.From))
+        {
+            rejection = Reject(record, map, field, $"the record has no field '{map.From}'");
+            return false;
+        }
+
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            rejection = Reject(record, map, field, $"{field} is blank");
+            return false;
+        }
+
+        if (map.Codes is { } codes)
+        {
+            var label = Labels.Normalise(value);
+            if (codes.TryGetValue(label, out var code))
+            {
+                value = code;
+            }
+            else if (field != "indicator")
+            {
+                rejection = Reject(record, map, field, $"'{value}' is not listed in mapping.{field}.codes");
+                return false;
+            }
+        }
+
+        value = value.Trim();
+        return true;
+    }
+
+    private static Rejection Reject(RawRecord record, FieldMap map, string field, string reason) =>
+        new(Where(record, map), field, map.From is { } from ? record.Get(from) : map.Const, reason);
+}

@@ -1,0 +1,106 @@
+namespace WuzhongCollector.Core.Normalisation;
+
+public enum UnitDimension
+{
+    Money,
+    Count,
+    Percent,
+    Bandwidth,
+    Ratio,
+}
+
+/// <summary>Units seen in the plan and in department tables, with their dimension and scale.</summary>
+public static class Units
+{
+    private static readonly string[] CountNouns = ["个", "家", "件", "台", "项", "人", "户", "条", "款", "套", "座", "所", "次", "张", "份", "处", "栋", "架"];
+
+    private static readonly Dictionary<string, (UnitDimension Dimension, decimal Scale)> Known = Build();
+
+    private static Dictionary<string, (UnitDimension, decimal)> Build()
+    {
+        var units = new Dictionary<string, (UnitDimension, decimal)>(StringComparer.Ordinal)
+        {
+            ["元"] = (UnitDimension.Money, 1m),
+            ["千元"] = (UnitDimension.Money, 1_000m),
+            ["万元"] = (UnitDimension.Money, 10_000m),
+            ["百万元"] = (UnitDimension.Money, 1_000_000m),
+            ["亿元"] = (UnitDimension.Money, 100_000_000m),
+            ["万亿元"] = (UnitDimension.Money, 1_000_000_000_000m),
+            ["%"] = (UnitDimension.Percent, 1m),
+            ["百分比"] = (UnitDimension.Percent, 1m),
+            ["bps"] = (UnitDimension.Bandwidth, 1m),
+            ["Kbps"] = (UnitDimension.Bandwidth, 1_000m),
+            ["Mbps"] = (UnitDimension.Bandwidth, 1_000_000m),
+            ["Gbps"] = (UnitDimension.Bandwidth, 1_000_000_000m),
+            ["Tbps"] = (UnitDimension.Bandwidth, 1_000_000_000_000m),
+            ["ratio"] = (UnitDimension.Ratio, 1m),
+        };
+        foreach (var noun in CountNouns)
+        {
+            units[noun] = (UnitDimension.Count, 1m);
+            units["万" + noun] = (UnitDimension.Count, 10_000m);
+        }
+
+        units["G"] = units["Gbps"];
+        units["M"] = units["Mbps"];
+        units["T"] = units["Tbps"];
+        units["兆"] = units["Mbps"];
+        units["千兆"] = units["Gbps"];
+        units["万兆"] = (UnitDimension.Bandwidth, 10_000_000_000m);
+        return units;
+    }
+
+    public static bool IsKnown(string unit) => Known.ContainsKey(Clean(unit));
+
+    public static UnitDimension? DimensionOf(string unit) =>
+        Known.TryGetValue(Clean(unit), out var u) ? u.Dimension : null;
+
+    /// <summary>Strips the wrapping people put round units: "（亿元）", "单位：万元", "(%)".</summary>
+    public static string Clean(string unit)
+    {
+        var text = ChineseText.ToHalfWidth(unit).Trim();
+        if (text.StartsWith("单位:", StringComparison.Ordinal))
+        {
+            text = text["单位:".Length..].Trim();
+        }
+
+        text = text.Trim('(', ')', '[', ']', ' ');
+        text = text.Replace("人民币", string.Empty, StringComparison.Ordinal).Trim('(', ')', ' ');
+        return text;
+    }
+
+    /// <summary>Drops trailing zeros a scale change leaves ("4215.0000" → 4215).</summary>
+    public static decimal Trim(decimal value) => value / 1.0000000000000000000000000000m;
+
+    /// <summary>
+    /// Converts <paramref name="value"/> from <paramref name="from"/> to <paramref name="to"/>. A unit of
+    /// another dimension (a count where money is expected) is an error, never a silent conversion.
+    /// </summary>
+    public static bool TryConvert(decimal value, string from, string to, out decimal converted, out string? error)
+    {
+        converted = 0;
+        error = null;
+        var source = Clean(from);
+        var target = Clean(to);
+        if (!Known.TryGetValue(source, out var s))
+        {
+            error = $"unknown unit '{from}'";
+            return false;
+        }
+
+        if (!Known.TryGetValue(target, out var t))
+        {
+            error = $"unknown canonical unit '{to}'";
+            return false;
+        }
+
+        if (s.Dimension != t.Dimension)
+        {
+            error = $"unit '{from}' ({s.Dimension}) does not match the indicator's unit '{to}' ({t.Dimension})";
+            return false;
+        }
+
+        converted = s.Scale == t.Scale ? value : Trim(value * s.Scale / t.Scale);
+        return true;
+    }
+}

@@ -1,0 +1,13 @@
+namespace WuzhongCollector.Core.Parsing;
+
+/// <summary>
+/// One record as a reader found it: field name to text, before any mapping. JSON records are flattened
+/// to dotted paths ("data.value", "values[0]") so the mapping treats CSV columns and JSON fields alike.
+/// </summary>
+public sealed record RawRecord(string Origin, string Position, IReadOnlyDictionary<string, string?> Fields, bool IsTable)
+{
+    /// <summary>Where a field of this record is, for rejects and preview: file, row and column, or URL and JSON path.</summary>
+    public string Where(string field) => IsTable ? $"{Origin} {Position} column '{field}'" : $"{Origin} {Position}.{field}";
+
+    public string? Get(string field) => Fields.TryGetValue(field, out var value) ? value : null;
+}

@@ -1,0 +1,359 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Cronos;
+using WuzhongCollector.Core.Catalogue;
+using WuzhongCollector.Core.Normalisation;
+using WuzhongCollector.Core.Parsing;
+using YamlDotNet.RepresentationModel;
+
+namespace WuzhongCollector.Core.Sources;
+
+/// <summary>
+/// Reads one source file and checks it against the catalogue, collecting every error with its line so an
+/// admin fixes them all in one pass.
+/// </summary>
+public static class SourceFileLoader
+{
+    private static readonly string[] TopKeys = ["name", "kind", "schedule", "paused", "pausedReason", "file", "http", "mapping"];
+    private static readonly string[] ScheduleKeys = ["cron", "timeZone"];
+    private static readonly string[] FileKeys = ["path", "dropFolder", "encoding", "delimiter", "quote", "headerRow"];
+    private static readonly string[] HttpKeys = ["url", "method", "headers", "body", "records", "resilience"];
+    private static readonly string[] ResilienceKeys = ["attemptTimeoutSeconds", "totalTimeoutSeconds", "maxRetries", "baseDelaySeconds", "maxRetryAfterSeconds", "breakSeconds"];
+    private static readonly string[] MappingKeys = ["indicator", "area", "period", "value", "unit", "status", "percentAsFraction"];
+    private static readonly string[] FieldKeys = ["from", "const", "codes"];
+
+    public const string DefaultTimeZone = "Asia/Shanghai";
+
+    public static (SourceDefinition? Source, IReadOnlyList<ConfigError> Errors) Load(string path, IndicatorCatalogue catalogue)
+    {
+        var text = System.IO.File.ReadAllText(path);
+        return Parse(Path.GetFileNameWithoutExtension(path), Path.GetFileName(path), text, catalogue, path);
+    }
+
+    public static (SourceDefinition? Source, IReadOnlyList<ConfigError> Errors) Parse(string id, string file, string text, IndicatorCatalogue catalogue, string filePath = "")
+    {
+        var errors = new List<ConfigError>();
+        YamlMappingNode root;
+        try
+        {
+            root = YamlNodes.LoadRoot(text, file);
+        }
+        catch (ConfigException ex)
+        {
+            return (null, [ex.Error]);
+        }
+
+        if (!SourceIds.IsValid(id))
+        {
+            errors.Add(new ConfigError(file, 1, "(file name)", "the file name is the source id: use lower-case letters, digits and '-' only"));
+        }
+
+        YamlNodes.CheckKeys(file, root, string.Empty, TopKeys, errors);
+        var name = YamlNodes.Scalar(root, "name") ?? id;
+        var kindText = YamlNodes.Scalar(root, "kind");
+        SourceKind? kind = kindText switch
+        {
+            "csv" => SourceKind.Csv,
+            "http-json" => SourceKind.HttpJson,
+            _ => null,
+        };
+        if (kind is null)
+        {
+            errors.Add(YamlNodes.Error(file, YamlNodes.Child(root, "kind") ?? root, "kind", kindText is null ? "is required (csv or http-json)" : $"unknown kind '{kindText}' (csv or http-json)"));
+        }
+
+        var schedule = ReadSchedule(file, root, errors);
+        var paused = YamlNodes.Scalar(root, "paused") is "true" or "yes";
+        var pausedReason = YamlNodes.Scalar(root, "pausedReason");
+
+        FileSettings? fileSettings = null;
+        HttpSettings? http = null;
+        if (kind == SourceKind.Csv)
+        {
+            fileSettings = ReadFile(file, Require<YamlMappingNode>(file, root, "file", errors), errors);
+        }
+        else if (kind == SourceKind.HttpJson)
+        {
+            http = ReadHttp(file, Require<YamlMappingNode>(file, root, "http", errors), errors);
+        }
+
+        var mapping = ReadMapping(file, Require<YamlMappingNode>(file, root, "mapping", errors), catalogue, errors);
+        if (errors.Count > 0 || kind is null || schedule is null || mapping is null)
+        {
+            return (null, errors);
+        }
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        return (new SourceDefinition(id, name, kind.Value, schedule, mapping, hash, filePath, fileSettings, http, paused, pausedReason), errors);
+    }
+
+    private static T? Require<T>(string file, YamlMappingNode map, string key, List<ConfigError> errors)
+        where T : YamlNode
+    {
+        var node = YamlNodes.Child(map, key);
+        if (node is T typed)
+        {
+            return typed;
+        }
+
+        errors.Add(YamlNodes.Error(file, node ?? map, key, node is null ? "is required" : "has the wrong shape"));
+        return null;
+    }
+
+    private static Schedule? ReadSchedule(string file, YamlMappingNode root, List<ConfigError> errors)
+    {
+        var node = Require<YamlMappingNode>(file, root, "schedule", errors);
+        if (node is null)
+        {
+            return null;
+        }
+
+        YamlNodes.CheckKeys(file, node, "schedule", ScheduleKeys, errors);
+        var cron = YamlNodes.Scalar(node, "cron");
+        var timeZone = YamlNodes.Scalar(node, "timeZone") ?? DefaultTimeZone;
+        var ok = true;
+        if (cron is null)
+        {
+            errors.Add(YamlNodes.Error(file, node, "schedule.cron", "is required"));
+            ok = false;
+        }
+        else if (!IsValidCron(cron))
+        {
+            errors.Add(YamlNodes.Error(file, YamlNodes.Child(node, "cron")!, "schedule.cron", $"'{cron}' is not a valid cron expression (5 fields, or 6 with seconds)"));
+            ok = false;
+        }
+
+        if (!TimeZones.TryResolve(timeZone, out _))
+        {
+            errors.Add(YamlNodes.Error(file, YamlNodes.Child(node, "timeZone") ?? node, "schedule.timeZone", $"unknown time zone '{timeZone}'"));
+            ok = false;
+        }
+
+        return ok ? new Schedule(cron!, timeZone) : null;
+    }
+
+    public static bool IsValidCron(string cron)
+    {
+        var fields = cron.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+        try
+        {
+            CronExpression.Parse(cron, fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
+            return fields is 5 or 6;
+        }
+        catch (CronFormatException)
+        {
+            return false;
+        }
+    }
+
+    private static FileSettings? ReadFile(string file, YamlMappingNode? node, List<ConfigError> errors)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+
+        YamlNodes.CheckKeys(file, node, "file", FileKeys, errors);
+        var path = YamlNodes.Scalar(node, "path");
+        var dropFolder = YamlNodes.Scalar(node, "dropFolder");
+        if ((path is null) == (dropFolder is null))
+        {
+            errors.Add(YamlNodes.Error(file, node, "file", "set exactly one of 'path' or 'dropFolder'"));
+        }
+
+        var encoding = YamlNodes.Scalar(node, "encoding") ?? "auto";
+        if (encoding is not ("auto" or "utf-8" or "utf8" or "gb18030" or "gbk" or "gb2312"))
+        {
+            errors.Add(YamlNodes.Error(file, YamlNodes.Child(node, "encoding")!, "file.encoding", "must be auto, utf-8 or gb18030"));
+        }
+
+        var delimiter = OneChar(file, node, "delimiter", ',', errors);
+        var quote = OneChar(file, node, "quote", '"', errors);
+        var headerRow = Int(file, node, "headerRow", 1, errors);
+        return new FileSettings(path, dropFolder, new CsvSettings(encoding, delimiter, quote, headerRow));
+    }
+
+    private static HttpSettings? ReadHttp(string file, YamlMappingNode? node, List<ConfigError> errors)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+
+        YamlNodes.CheckKeys(file, node, "http", HttpKeys, errors);
+        var url = YamlNodes.Scalar(node, "url");
+        if (url is null)
+        {
+            errors.Add(YamlNodes.Error(file, node, "http.url", "is required"));
+        }
+
+        var method = (YamlNodes.Scalar(node, "method") ?? "GET").ToUpperInvariant();
+        if (method is not ("GET" or "POST"))
+        {
+            errors.Add(YamlNodes.Error(file, YamlNodes.Child(node, "method")!, "http.method", "must be GET or POST"));
+        }
+
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (YamlNodes.Child(node, "headers") is YamlMappingNode headerNode)
+        {
+            foreach (var (k, v) in headerNode.Children)
+            {
+                headers[((YamlScalarNode)k).Value!] = (v as YamlScalarNode)?.Value ?? string.Empty;
+            }
+        }
+
+        var resilience = Resilience.Default;
+        if (YamlNodes.Child(node, "resilience") is YamlMappingNode r)
+        {
+            YamlNodes.CheckKeys(file, r, "http.resilience", ResilienceKeys, errors);
+            resilience = new Resilience(
+                TimeSpan.FromSeconds(Int(file, r, "attemptTimeoutSeconds", (int)Resilience.Default.AttemptTimeout.TotalSeconds, errors)),
+                TimeSpan.FromSeconds(Int(file, r, "totalTimeoutSeconds", (int)Resilience.Default.TotalTimeout.TotalSeconds, errors)),
+                Int(file, r, "maxRetries", Resilience.Default.MaxRetries, errors),
+                TimeSpan.FromSeconds(Int(file, r, "baseDelaySeconds", (int)Resilience.Default.BaseDelay.TotalSeconds, errors)),
+                TimeSpan.FromSeconds(Int(file, r, "maxRetryAfterSeconds", (int)Resilience.Default.MaxRetryAfter.TotalSeconds, errors)),
+                TimeSpan.FromSeconds(Math.Max(1, Int(file, r, "breakSeconds", (int)Resilience.Default.BreakDuration.TotalSeconds, errors))));
+            if (resilience.AttemptTimeout > resilience.TotalTimeout)
+            {
+                errors.Add(YamlNodes.Error(file, r, "http.resilience", "attemptTimeoutSeconds must not exceed totalTimeoutSeconds"));
+            }
+
+            if (resilience.MaxRetries is < 0 or > 10)
+            {
+                errors.Add(YamlNodes.Error(file, r, "http.resilience.maxRetries", "must be between 0 and 10"));
+            }
+        }
+
+        return url is null ? null : new HttpSettings(url, method, headers, YamlNodes.Scalar(node, "body"), YamlNodes.Scalar(node, "records") ?? string.Empty, resilience);
+    }
+
+    private static RecordMapping? ReadMapping(string file, YamlMappingNode? node, IndicatorCatalogue catalogue, List<ConfigError> errors)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+
+        YamlNodes.CheckKeys(file, node, "mapping", MappingKeys, errors);
+        var indicator = ReadField(file, node, "indicator", required: true, errors);
+        var area = ReadField(file, node, "area", required: false, errors) ?? FieldMap.Constant(RecordMapping.WuzhongArea);
+        var period = ReadField(file, node, "period", required: true, errors);
+        var value = ReadField(file, node, "value", required: true, errors);
+        var unit = ReadField(file, node, "unit", required: false, errors);
+        var status = ReadField(file, node, "status", required: false, errors);
+
+        if (indicator is not null)
+        {
+            var at = YamlNodes.Child(node, "indicator")!;
+            foreach (var code in (indicator.Codes?.Values ?? []).Append(indicator.Const).OfType<string>())
+            {
+                if (!catalogue.Contains(code))
+                {
+                    errors.Add(YamlNodes.Error(file, at, "mapping.indicator", $"unknown indicator code '{code}' (see config/catalogue.yaml)"));
+                }
+                else if (catalogue.Find(code)!.Kind == IndicatorKind.Derived)
+                {
+                    errors.Add(YamlNodes.Error(file, at, "mapping.indicator", $"'{code}' is derived from other series and is never collected"));
+                }
+            }
+        }
+
+        if (unit?.Const is { } unitConst && !Units.IsKnown(unitConst))
+        {
+            errors.Add(YamlNodes.Error(file, YamlNodes.Child(node, "unit")!, "mapping.unit", $"unknown unit '{unitConst}'"));
+        }
+
+        if (status?.Const is { } statusConst && ObservationStatusText.Parse(statusConst) is null)
+        {
+            errors.Add(YamlNodes.Error(file, YamlNodes.Child(node, "status")!, "mapping.status", $"unknown status '{statusConst}' (normal, provisional, estimated, break)"));
+        }
+
+        var fraction = YamlNodes.Scalar(node, "percentAsFraction") is "true" or "yes";
+        return indicator is null || period is null || value is null
+            ? null
+            : new RecordMapping(indicator, area, period, value, unit, status, fraction);
+    }
+
+    private static FieldMap? ReadField(string file, YamlMappingNode mapping, string key, bool required, List<ConfigError> errors)
+    {
+        var node = YamlNodes.Child(mapping, key);
+        if (node is null)
+        {
+            if (required)
+            {
+                errors.Add(YamlNodes.Error(file, mapping, $"mapping.{key}", "is required"));
+            }
+
+            return null;
+        }
+
+        if (node is YamlScalarNode shorthand)
+        {
+            // "value: 数值" is short for "value: { from: 数值 }".
+            return new FieldMap(shorthand.Value, null);
+        }
+
+        if (node is not YamlMappingNode map)
+        {
+            errors.Add(YamlNodes.Error(file, node, $"mapping.{key}", "must be a column name or a mapping with from/const/codes"));
+            return null;
+        }
+
+        YamlNodes.CheckKeys(file, map, $"mapping.{key}", FieldKeys, errors);
+        var from = YamlNodes.Scalar(map, "from");
+        var constant = YamlNodes.Scalar(map, "const");
+        if ((from is null) == (constant is null))
+        {
+            errors.Add(YamlNodes.Error(file, map, $"mapping.{key}", "set exactly one of 'from' or 'const'"));
+            return null;
+        }
+
+        Dictionary<string, string>? codes = null;
+        if (YamlNodes.Child(map, "codes") is YamlMappingNode codeMap)
+        {
+            codes = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (k, v) in codeMap.Children)
+            {
+                codes[Labels.Normalise(((YamlScalarNode)k).Value ?? string.Empty)] = (v as YamlScalarNode)?.Value ?? string.Empty;
+            }
+        }
+
+        return new FieldMap(from, constant, codes);
+    }
+
+    private static char OneChar(string file, YamlMappingNode node, string key, char fallback, List<ConfigError> errors)
+    {
+        var text = YamlNodes.Scalar(node, key);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        text = text == "\\t" ? "\t" : text;
+        if (text.Length != 1)
+        {
+            errors.Add(YamlNodes.Error(file, YamlNodes.Child(node, key)!, key, "must be one character"));
+            return fallback;
+        }
+
+        return text[0];
+    }
+
+    private static int Int(string file, YamlMappingNode node, string key, int fallback, List<ConfigError> errors)
+    {
+        var text = YamlNodes.Scalar(node, key);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+        {
+            errors.Add(YamlNodes.Error(file, YamlNodes.Child(node, key)!, key, $"'{text}' must be a whole number"));
+            return fallback;
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,163 @@
+using System.ComponentModel;
+using Dapper;
+using Npgsql;
+using WuzhongCollector.Core.Normalisation;
+using WuzhongCollector.Core.Sources;
+using WuzhongCollector.Service.Collection.Connectors;
+using WuzhongCollector.Service.Sources;
+
+namespace WuzhongCollector.Service.Collection;
+
+public sealed record RunSummary(long RunId, string Outcome, WriteSummary? Counts, string? Error);
+
+/// <summary>
+/// Collects one source once: fetch, archive, parse, map, normalise, write. Hangfire runs it from the
+/// source's recurring job; the CLI's "run" verb calls it directly.
+/// Do not rename this type or <see cref="RunAsync"/>: Hangfire persists both names in stored jobs.
+/// </summary>
+public sealed class CollectSourceJob(
+    SourceRegistry registry,
+    NpgsqlDataSource dataSource,
+    IEnumerable<ISourceConnector> connectors,
+    TimeProvider timeProvider,
+    ILogger<CollectSourceJob> logger)
+{
+    [DisplayName("Collect {0}")]
+    public async Task RunAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        var summary = await CollectAsync(sourceId, cancellationToken);
+        logger.LogInformation("Run {RunId} of {Source}: {Outcome} {Counts}", summary.RunId, sourceId, summary.Outcome, summary.Counts);
+    }
+
+    public async Task<RunSummary> CollectAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        var source = registry.Find(sourceId)
+            ?? throw new PermanentSourceException($"source '{sourceId}' is not configured (was its file in config/sources removed?)");
+        var connector = connectors.Single(c => c.Kind == source.Kind);
+
+        // The advisory lock lives on this session: a crashed run's lock dies with its connection.
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var startedAt = timeProvider.GetUtcNow();
+        if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(hashtext('source:' || @sourceId))", new { sourceId }, cancellationToken: cancellationToken)))
+        {
+            var skipped = await InsertRunAsync(connection, source, startedAt, "skipped", "another run of this source is in progress", cancellationToken);
+            return new RunSummary(skipped, "skipped", null, "another run of this source is in progress");
+        }
+
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE run SET outcome = 'abandoned', finished_at = @startedAt, error = 'the process running it stopped' WHERE source_id = @sourceId AND outcome = 'running'",
+                new { sourceId, startedAt }, cancellationToken: cancellationToken));
+            var runId = await InsertRunAsync(connection, source, startedAt, "running", null, cancellationToken);
+            var log = new RunLog();
+            try
+            {
+                return await CollectAsync(connection, connector, source, runId, startedAt, log, cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                var failure = Classify(ex, cancellationToken);
+                await FinishFailedAsync(connection, runId, failure.Outcome, failure.Message, log);
+                logger.LogWarning("Run {RunId} of {Source} {Outcome}: {Error}", runId, sourceId, failure.Outcome, failure.Message);
+                throw failure.Rethrow;
+            }
+        }
+        finally
+        {
+            if (connection.State == System.Data.ConnectionState.Open)
+            {
+                await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(hashtext('source:' || @sourceId))", new { sourceId }, cancellationToken: CancellationToken.None));
+            }
+        }
+    }
+
+    private async Task<RunSummary> CollectAsync(NpgsqlConnection connection, ISourceConnector connector, SourceDefinition source, long runId,
+        DateTimeOffset startedAt, RunLog log, CancellationToken cancellationToken)
+    {
+        var payload = await connector.FetchAsync(source, log, cancellationToken);
+        var previous = await connection.QuerySingleOrDefaultAsync<(string? Sha, string? Config)>(new CommandDefinition(
+            "SELECT last_payload_sha256, last_config_hash FROM source_state WHERE source_id = @Id", new { source.Id }, cancellationToken: cancellationToken));
+        if (previous.Sha == payload.Sha256 && previous.Config == source.ConfigHash)
+        {
+            log.Step($"payload {payload.Sha256[..12]} is unchanged since the last run: nothing to write");
+            await FinishAsync(connection, null, runId, "unchanged", new WriteSummary(0, 0, 0, 0, 0), payload, log, source, cancellationToken);
+            return new RunSummary(runId, "unchanged", null, null);
+        }
+
+        var mapper = new RecordMapper(source.Mapping, registry.Catalogue);
+        var mapped = connector.Read(source, payload, cancellationToken).Select(mapper.Map);
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO payload (sha256, source_id, origin, size_bytes, content, fetched_at)
+            VALUES (@Sha256, @sourceId, @Origin, @Size, @Content, @fetchedAt)
+            ON CONFLICT (sha256) DO NOTHING
+            """, new { payload.Sha256, sourceId = source.Id, payload.Origin, payload.Size, payload.Content, fetchedAt = startedAt }, transaction, cancellationToken: cancellationToken));
+        var counts = await ObservationWriter.WriteAsync(connection, transaction, source.Id, runId, payload.Sha256, startedAt, mapped, cancellationToken);
+        var outcome = counts.Rejected > 0 ? "partial" : "succeeded";
+        log.Step($"read {counts.RowsRead} rows: {counts.Stored} stored, {counts.Unchanged} unchanged, {counts.Rejected} rejected, {counts.Missing} missing");
+        await FinishAsync(connection, transaction, runId, outcome, counts, payload, log, source, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new RunSummary(runId, outcome, counts, null);
+    }
+
+    private async Task<long> InsertRunAsync(NpgsqlConnection connection, SourceDefinition source, DateTimeOffset startedAt, string outcome, string? error, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            INSERT INTO run (source_id, job_id, attempt, started_at, finished_at, outcome, error, config_hash)
+            VALUES (@Id, @jobId, @attempt, @startedAt, CASE WHEN @outcome = 'running' THEN NULL ELSE @startedAt END, @outcome, @error, @ConfigHash)
+            RETURNING id
+            """, new { source.Id, jobId = JobContext.JobId, attempt = JobContext.Attempt, startedAt, outcome, error, source.ConfigHash }, cancellationToken: cancellationToken));
+
+    private async Task FinishAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long runId, string outcome, WriteSummary counts,
+        FetchedPayload payload, RunLog log, SourceDefinition source, CancellationToken cancellationToken)
+    {
+        var finishedAt = timeProvider.GetUtcNow();
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE run SET finished_at = @finishedAt, outcome = @outcome, calls = @Calls, retries = @retries, origin = @Origin,
+                payload_sha256 = @Sha256, rows_read = @RowsRead, stored = @Stored, unchanged = @Unchanged, rejected = @Rejected, missing = @Missing
+            WHERE id = @runId;
+            INSERT INTO source_state (source_id, last_payload_sha256, last_config_hash, last_success_at, last_run_id)
+            VALUES (@sourceId, @Sha256, @ConfigHash, @finishedAt, @runId)
+            ON CONFLICT (source_id) DO UPDATE SET last_payload_sha256 = excluded.last_payload_sha256, last_config_hash = excluded.last_config_hash,
+                last_success_at = excluded.last_success_at, last_run_id = excluded.last_run_id;
+            """, new
+        {
+            finishedAt, outcome, log.Calls, retries = log.Retries.ToArray(), payload.Origin, payload.Sha256, counts.RowsRead, counts.Stored,
+            counts.Unchanged, counts.Rejected, counts.Missing, runId, sourceId = source.Id, source.ConfigHash,
+        }, transaction, cancellationToken: cancellationToken));
+    }
+
+    private async Task FinishFailedAsync(NpgsqlConnection connection, long runId, string outcome, string error, RunLog log)
+    {
+        try
+        {
+            // Recorded outside the rolled-back write and regardless of cancellation, so no failure is silent.
+            await using var fresh = connection.State == System.Data.ConnectionState.Open ? null : await dataSource.OpenConnectionAsync();
+            await (fresh ?? connection).ExecuteAsync(new CommandDefinition("""
+                UPDATE run SET finished_at = @finishedAt, outcome = @outcome, failure_class = @failureClass, error = @error, calls = @Calls, retries = @retries
+                WHERE id = @runId
+                """, new
+            {
+                finishedAt = timeProvider.GetUtcNow(), outcome, failureClass = outcome.Replace("failed-", string.Empty, StringComparison.Ordinal),
+                error, log.Calls, retries = log.Retries.ToArray(), runId,
+            }));
+        }
+        catch (NpgsqlException ex)
+        {
+            logger.LogError(ex, "Could not record the failure of run {RunId}", runId);
+        }
+    }
+
+    private sealed record Failure(string Outcome, string Message, Exception Rethrow);
+
+    private static Failure Classify(Exception ex, CancellationToken cancellationToken) => ex switch
+    {
+        OperationCanceledException when cancellationToken.IsCancellationRequested => new Failure("cancelled", "stopped at shutdown; nothing partial was committed", ex),
+        PermanentSourceException p => new Failure("failed-permanent", p.Message, p),
+        TransientSourceException t => new Failure("failed-transient", t.Message, t),
+        InvalidDataException or ConfigurationException => new Failure("failed-permanent", ex.Message, new PermanentSourceException(ex.Message, ex)),
+        NpgsqlException { IsTransient: true } or TimeoutException or IOException => new Failure("failed-transient", ex.Message, new TransientSourceException(ex.Message, ex)),
+        _ => new Failure("failed-unexpected", $"{ex.GetType().Name}: {ex.Message}", ex),
+    };
+}

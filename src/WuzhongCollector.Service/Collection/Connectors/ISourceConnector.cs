@@ -1,0 +1,15 @@
+using WuzhongCollector.Core.Parsing;
+using WuzhongCollector.Core.Sources;
+
+namespace WuzhongCollector.Service.Collection.Connectors;
+
+/// <summary>Fetches and reads one kind of source. One implementation per <see cref="SourceKind"/>.</summary>
+public interface ISourceConnector
+{
+    SourceKind Kind { get; }
+
+    Task<FetchedPayload> FetchAsync(SourceDefinition source, RunLog log, CancellationToken cancellationToken);
+
+    /// <summary>Streams the payload's records; throws <see cref="InvalidDataException"/> when it cannot be read.</summary>
+    IEnumerable<RawRecord> Read(SourceDefinition source, FetchedPayload payload, CancellationToken cancellationToken);
+}

@@ -1,0 +1,21 @@
+using Hangfire.Server;
+
+namespace WuzhongCollector.Service.Collection;
+
+/// <summary>
+/// Gives the running job its Hangfire id and attempt without adding parameters to the job method,
+/// whose only argument must stay the source id.
+/// </summary>
+public sealed class JobContext : IServerFilter
+{
+    private static readonly AsyncLocal<PerformContext?> Current = new();
+
+    public static string? JobId => Current.Value?.BackgroundJob.Id;
+
+    /// <summary>1 for the first run of an occurrence, 2 after Hangfire's first retry, and so on.</summary>
+    public static int Attempt => (Current.Value?.GetJobParameter<int?>("RetryCount") ?? 0) + 1;
+
+    public void OnPerforming(PerformingContext context) => Current.Value = context;
+
+    public void OnPerformed(PerformedContext context) => Current.Value = null;
+}

@@ -1,0 +1,58 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace WuzhongCollector.Service;
+
+/// <summary>Service-wide settings, section <c>Collector</c>.</summary>
+public sealed class CollectorOptions
+{
+    public const string SectionName = "Collector";
+
+    /// <summary>Folder holding catalogue.yaml and sources/. <value>The default is the nearest "config" folder above the content root.</value></summary>
+    public string? ConfigDirectory { get; set; }
+
+    /// <summary>
+    /// Delays of Hangfire's whole-run retries, for transient failures only; one retry per entry.
+    /// <value>The default is 30, 120, 600.</value>
+    /// </summary>
+    [MaxLength(5)]
+    public int[]? RetryDelaysSeconds { get; set; }
+
+    // Configuration binding appends to an initialised array, so the default lives here instead.
+    public int[] EffectiveRetryDelays => RetryDelaysSeconds ?? [30, 120, 600];
+
+    /// <summary>Hangfire workers in this instance. <value>The default is 5.</value></summary>
+    [Range(1, 50)]
+    public int WorkerCount { get; set; } = 5;
+
+    /// <summary>
+    /// How long a fetched job stays invisible to other servers without a heartbeat. Sliding, so a killed
+    /// worker's job comes back after about this long and long runs are not duplicated. <value>The default is 5 minutes.</value>
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:30", "01:00:00")]
+    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often idle workers poll the queue. <value>The default is 2 seconds.</value></summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Payloads up to this size are archived in the database. <value>The default is 64 MiB.</value></summary>
+    [Range(0, long.MaxValue)]
+    public long ArchiveMaxBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>HTTP bodies above this size are refused. <value>The default is 50 MiB.</value></summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxResponseBytes { get; set; } = 50L * 1024 * 1024;
+
+    /// <summary>Serve the demo open-data endpoints under /demo. <value>The default is on in Development.</value></summary>
+    public bool? DemoEndpoints { get; set; }
+
+    /// <summary>At start, run every source that has never run, so a fresh install has data at once. <value>The default is on in Development.</value></summary>
+    public bool? TriggerNewSourcesOnStart { get; set; }
+
+    /// <summary>Register recurring jobs and run a Hangfire server in this instance. <value>The default is true.</value></summary>
+    public bool RunScheduler { get; set; } = true;
+}
+
+[OptionsValidator]
+public sealed partial class CollectorOptionsValidator : IValidateOptions<CollectorOptions>;

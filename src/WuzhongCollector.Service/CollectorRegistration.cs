@@ -1,0 +1,129 @@
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Hangfire.Dashboard;
+using Hangfire.PostgreSql;
+using Npgsql;
+using WuzhongCollector.Service.Catalogue;
+using WuzhongCollector.Service.Collection;
+using WuzhongCollector.Service.Collection.Connectors;
+using WuzhongCollector.Service.Database;
+using WuzhongCollector.Service.Demo;
+using WuzhongCollector.Service.Query;
+using WuzhongCollector.Service.Sources;
+
+namespace WuzhongCollector.Service;
+
+/// <summary>Everything the service registers, in one place (no assembly scanning).</summary>
+public static class CollectorRegistration
+{
+    public static async Task AddCollectorAsync(this WebApplicationBuilder builder, CancellationToken cancellationToken = default)
+    {
+        var services = builder.Services;
+        Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
+        services.AddOptionsWithValidateOnStart<CollectorOptions, CollectorOptionsValidator>().BindConfiguration(CollectorOptions.SectionName);
+        var options = builder.Configuration.GetSection(CollectorOptions.SectionName).Get<CollectorOptions>() ?? new CollectorOptions();
+        services.AddSingleton<ConfigPaths>();
+        services.TryAddSingleton(TimeProvider.System);
+
+        using var loggerFactory = LoggerFactory.Create(l => l.AddConsole());
+        var startupLogger = loggerFactory.CreateLogger("WuzhongCollector.Startup");
+
+        // Config is checked before anything starts: a bad source file stops start-up with every error listed.
+        var paths = new ConfigPaths(Microsoft.Extensions.Options.Options.Create(options), builder.Environment);
+        var registry = SourceRegistry.Load(paths);
+        services.AddSingleton(registry);
+
+        var (connectionString, embedded) = await CollectorDatabase.ResolveAsync(builder.Configuration, builder.Environment, startupLogger, cancellationToken);
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        services.AddSingleton(dataSource);
+        await SchemaMigrator.MigrateAsync(dataSource, startupLogger, cancellationToken);
+        await CatalogueStore.SaveAsync(dataSource, registry.Catalogue, cancellationToken);
+        if (embedded is not null)
+        {
+            services.AddSingleton(embedded);
+        }
+
+        services.AddHttpClient(HttpJsonConnector.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<SourcePipelines>();
+        services.AddSingleton<SelfAddress>(_ => new SelfAddress { DemoEnabled = options.DemoEndpoints ?? builder.Environment.IsDevelopment() });
+        services.AddSingleton<ISourceConnector, CsvFileConnector>();
+        services.AddSingleton<ISourceConnector, HttpJsonConnector>();
+        services.AddTransient<CollectSourceJob>();
+        services.AddSingleton<RecurringJobSync>();
+        services.AddHostedService<StartupTasks>();
+
+        services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(c => c.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
+            {
+                SchemaName = "hangfire",
+                PrepareSchemaIfNecessary = true,
+                // Sliding: a killed worker's job returns after about one timeout, and long runs are not duplicated.
+                UseSlidingInvisibilityTimeout = true,
+                InvisibilityTimeout = options.InvisibilityTimeout,
+                QueuePollInterval = options.QueuePollInterval,
+            }));
+        ConfigureRetries(options);
+        if (options.RunScheduler)
+        {
+            services.AddHangfireServer(s =>
+            {
+                s.WorkerCount = options.WorkerCount;
+                s.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            });
+        }
+
+        services.AddOpenApi();
+    }
+
+    /// <summary>
+    /// Hangfire's default is 10 retries over hours for any exception. Ours: a few, with configured delays,
+    /// and never for permanent failures (bad config, auth, parse, schema), which fail at once.
+    /// </summary>
+    private static void ConfigureRetries(CollectorOptions options)
+    {
+        lock (RetryFilter)
+        {
+            foreach (var retry in GlobalJobFilters.Filters.Select(f => f.Instance).OfType<AutomaticRetryAttribute>().Where(r => r != RetryFilter).ToList())
+            {
+                GlobalJobFilters.Filters.Remove(retry);
+            }
+
+            // Hangfire's filters are process-wide, so one instance is configured in place.
+            RetryFilter.Attempts = options.EffectiveRetryDelays.Length;
+            RetryFilter.DelaysInSeconds = options.EffectiveRetryDelays;
+            if (!GlobalJobFilters.Filters.Any(f => f.Instance == RetryFilter))
+            {
+                GlobalJobFilters.Filters.Add(RetryFilter);
+                GlobalJobFilters.Filters.Add(new JobContext());
+            }
+        }
+    }
+
+    private static readonly AutomaticRetryAttribute RetryFilter = new()
+    {
+        ExceptOn = [typeof(PermanentSourceException)],
+        OnAttemptsExceeded = AttemptsExceededAction.Fail,
+    };
+
+    public static WebApplication MapCollector(this WebApplication app)
+    {
+        app.UseHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            DashboardTitle = "WuzhongCollector",
+            Authorization = [new LocalRequestsOnlyAuthorizationFilter()],
+            DisplayStorageConnectionString = false,
+        });
+        app.MapOpenApi();
+        app.MapQueryApi();
+        if (app.Services.GetRequiredService<SelfAddress>().DemoEnabled)
+        {
+            app.MapDemoApi();
+        }
+
+        app.MapGet("/", () => Results.Redirect("/hangfire")).ExcludeFromDescription();
+        return app;
+    }
+}

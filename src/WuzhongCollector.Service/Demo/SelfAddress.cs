@@ -1,0 +1,26 @@
+namespace WuzhongCollector.Service.Demo;
+
+/// <summary>
+/// The service's own base URL, known only once Kestrel has bound. Demo sources write <c>{self}</c> in
+/// their URL so they work on any port.
+/// </summary>
+public sealed class SelfAddress
+{
+    public const string Placeholder = "{self}";
+
+    public string? BaseUrl { get; set; }
+
+    public bool DemoEnabled { get; set; }
+
+    public string Expand(string url)
+    {
+        if (!url.Contains(Placeholder, StringComparison.Ordinal))
+        {
+            return url;
+        }
+
+        return BaseUrl is null
+            ? throw new InvalidOperationException("the service's own address is not known yet")
+            : url.Replace(Placeholder, BaseUrl.TrimEnd('/'), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,29 @@
+using WuzhongCollector.Service;
+using WuzhongCollector.Service.Database;
+using WuzhongCollector.Service.Sources;
+
+WebApplication app;
+try
+{
+    app = await CollectorApp.BuildAsync(args);
+}
+catch (ConfigurationException ex)
+{
+    await Console.Error.WriteLineAsync(ex.Message);
+    return 2;
+}
+
+var embedded = app.Services.GetService<EmbeddedPostgres>();
+try
+{
+    await app.RunAsync();
+    return 0;
+}
+finally
+{
+    // Stop the private cluster only if this process started it and nobody asked to keep it.
+    if (embedded is { StartedHere: true, Options.StopOnExit: true })
+    {
+        await embedded.StopAsync();
+    }
+}

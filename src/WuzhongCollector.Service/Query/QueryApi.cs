@@ -1,0 +1,152 @@
+using Dapper;
+using Npgsql;
+using Sylvan.Data.Csv;
+using WuzhongCollector.Core.Normalisation;
+
+namespace WuzhongCollector.Service.Query;
+
+/// <summary>The analysts' read API: catalogue, series (JSON or CSV, as of any date), sources and runs.</summary>
+public static class QueryApi
+{
+    public static IEndpointRouteBuilder MapQueryApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Query");
+        api.MapGet("/indicators", ListIndicatorsAsync).WithSummary("The plan's indicators with targets and latest value");
+        api.MapGet("/indicators/{code}", GetIndicatorAsync).WithSummary("One indicator with targets and latest value");
+        api.MapGet("/series/{code}", GetSeriesAsync).WithSummary("An indicator's series; asOf gives the figures as they stood then; format=csv for CSV");
+        api.MapGet("/sources", ListSourcesAsync).WithSummary("Each source with its schedule, last run and outcome");
+        api.MapGet("/runs", ListRunsAsync).WithSummary("Recent runs, newest first");
+        api.MapGet("/runs/{id:long}/rejects", ListRejectsAsync).WithSummary("What a run rejected, with location and reason");
+        return app;
+    }
+
+    private const string IndicatorSql = """
+        SELECT i.code, i.name_zh, i.name_en, i.unit, i.kind, i.section, i.departments, i.plan_text, i.derived_from, i.formula, i.note,
+               (SELECT coalesce(json_agg(json_build_object('year', t.year, 'comparator', t.comparator, 'value', t.value) ORDER BY t.year), '[]')
+                FROM indicator_target t WHERE t.indicator_code = i.code)::text AS targets,
+               l.period AS latest_period, l.value AS latest_value, l.status AS latest_status, l.source_id AS latest_source
+        FROM indicator i
+        LEFT JOIN LATERAL (
+            SELECT period, value, status, source_id FROM current_observation c
+            WHERE c.indicator_code = i.code AND c.area_code = @area
+            ORDER BY period_end DESC, period_type = 'year' DESC LIMIT 1) l ON true
+        """;
+
+    private static async Task<IResult> ListIndicatorsAsync(NpgsqlDataSource db, CancellationToken cancellationToken, string area = "320506")
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<IndicatorRow>(new CommandDefinition(IndicatorSql + " ORDER BY i.code", new { area }, cancellationToken: cancellationToken));
+        return Results.Ok(rows.Select(IndicatorResponse.From));
+    }
+
+    private static async Task<IResult> GetIndicatorAsync(string code, NpgsqlDataSource db, CancellationToken cancellationToken, string area = "320506")
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<IndicatorRow>(new CommandDefinition(IndicatorSql + " WHERE i.code = @code", new { area, code }, cancellationToken: cancellationToken));
+        return row is null ? Results.Problem($"no indicator '{code}'", statusCode: 404) : Results.Ok(IndicatorResponse.From(row));
+    }
+
+    private static async Task<IResult> GetSeriesAsync(string code, HttpContext http, NpgsqlDataSource db, CancellationToken cancellationToken,
+        string? area = null, string? from = null, string? to = null, DateTimeOffset? asOf = null, string? format = null)
+    {
+        DateOnly? fromDate = null, toDate = null;
+        if (from is not null)
+        {
+            if (!PeriodParser.TryParse(from, out var p))
+            {
+                return Results.Problem($"from: '{from}' is not a period", statusCode: 400);
+            }
+
+            fromDate = p.Start;
+        }
+
+        if (to is not null)
+        {
+            if (!PeriodParser.TryParse(to, out var p))
+            {
+                return Results.Problem($"to: '{to}' is not a period", statusCode: 400);
+            }
+
+            toDate = p.End;
+        }
+
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var unit = await connection.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT unit FROM indicator WHERE code = @code", new { code }, cancellationToken: cancellationToken));
+        if (unit is null)
+        {
+            return Results.Problem($"no indicator '{code}'", statusCode: 404);
+        }
+
+        // As of a date: each source's latest vintage recorded by then, then the priority rule across sources.
+        const string sql = """
+            SELECT indicator_code AS indicator, area_code AS area, period, period_type AS "periodType", value, @unit AS unit, status,
+                   source_id AS source, vintage, run_id AS "runId", recorded_at AS "recordedAt", location
+            FROM (
+                SELECT DISTINCT ON (area_code, period) *
+                FROM (
+                    SELECT DISTINCT ON (area_code, period, source_id) *
+                    FROM observation
+                    WHERE indicator_code = @code AND (@area::text IS NULL OR area_code = @area)
+                      AND (@asOf::timestamptz IS NULL OR recorded_at <= @asOf)
+                      AND (@fromDate::date IS NULL OR period_end >= @fromDate) AND (@toDate::date IS NULL OR period_end <= @toDate)
+                    ORDER BY area_code, period, source_id, vintage DESC
+                ) per_source
+                ORDER BY area_code, period,
+                         CASE status WHEN 'normal' THEN 0 WHEN 'provisional' THEN 1 WHEN 'estimated' THEN 2 ELSE 3 END, recorded_at DESC
+            ) s
+            ORDER BY area_code, period_end, period_type, period
+            """;
+        var args = new { code, area, asOf, fromDate, toDate, unit };
+        if (string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase))
+        {
+            http.Response.ContentType = "text/csv; charset=utf-8";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{code}.csv\"";
+            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, args, cancellationToken: cancellationToken));
+            await using var writer = new StreamWriter(http.Response.Body, new System.Text.UTF8Encoding(true));
+            await using var csv = CsvDataWriter.Create(writer);
+            await csv.WriteAsync(reader, cancellationToken);
+            return Results.Empty;
+        }
+
+        var rows = await connection.QueryAsync<SeriesPoint>(new CommandDefinition(sql, args, cancellationToken: cancellationToken));
+        return Results.Ok(new { indicator = code, unit, area, asOf, points = rows });
+    }
+
+    private static async Task<IResult> ListSourcesAsync(NpgsqlDataSource db, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync(new CommandDefinition("""
+            SELECT s.id, s.name, s.kind, s.cron, s.time_zone AS "timeZone", s.paused, s.paused_reason AS "pausedReason", s.removed_at AS "removedAt",
+                   st.last_success_at AS "lastSuccessAt",
+                   r.id AS "lastRunId", r.outcome AS "lastOutcome", r.started_at AS "lastRunAt", r.error AS "lastError",
+                   r.stored AS "lastStored", r.rejected AS "lastRejected"
+            FROM source s
+            LEFT JOIN source_state st ON st.source_id = s.id
+            LEFT JOIN LATERAL (SELECT * FROM run WHERE run.source_id = s.id ORDER BY started_at DESC, id DESC LIMIT 1) r ON true
+            ORDER BY s.id
+            """, cancellationToken: cancellationToken));
+        return Results.Ok(rows);
+    }
+
+    private static async Task<IResult> ListRunsAsync(NpgsqlDataSource db, CancellationToken cancellationToken, string? source = null, int limit = 100)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync(new CommandDefinition("""
+            SELECT id, source_id AS source, job_id AS "jobId", attempt, started_at AS "startedAt", finished_at AS "finishedAt", outcome,
+                   failure_class AS "failureClass", error, calls, retries, origin, payload_sha256 AS "payloadSha256",
+                   rows_read AS "rowsRead", stored, unchanged, rejected, missing
+            FROM run WHERE (@source::text IS NULL OR source_id = @source)
+            ORDER BY started_at DESC, id DESC LIMIT @limit
+            """, new { source, limit = Math.Clamp(limit, 1, 1000) }, cancellationToken: cancellationToken));
+        return Results.Ok(rows);
+    }
+
+    private static async Task<IResult> ListRejectsAsync(long id, NpgsqlDataSource db, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync(new CommandDefinition(
+            "SELECT kind, location, field, raw_value AS \"rawValue\", reason FROM reject WHERE run_id = @id ORDER BY id LIMIT 10000",
+            new { id }, cancellationToken: cancellationToken));
+        return Results.Ok(rows);
+    }
+}

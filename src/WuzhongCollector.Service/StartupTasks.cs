@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using WuzhongCollector.Service.Collection;
+using WuzhongCollector.Service.Demo;
+
+namespace WuzhongCollector.Service;
+
+/// <summary>Once Kestrel listens: learn our own address, schedule the sources, say where things are.</summary>
+public sealed class StartupTasks(
+    IHostApplicationLifetime lifetime,
+    IServer server,
+    SelfAddress self,
+    RecurringJobSync sync,
+    IOptions<CollectorOptions> options,
+    IHostEnvironment environment,
+    ILogger<StartupTasks> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStarted.Register(() => _ = OnStartedAsync(lifetime.ApplicationStopping));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task OnStartedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+            self.BaseUrl = address?.Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal);
+            if (options.Value.RunScheduler)
+            {
+                await sync.SyncAsync(cancellationToken);
+                if (options.Value.TriggerNewSourcesOnStart ?? environment.IsDevelopment())
+                {
+                    await sync.TriggerNewSourcesAsync(cancellationToken);
+                }
+            }
+
+            logger.LogInformation("WuzhongCollector is up: dashboard {Base}/hangfire, API {Base}/api/indicators, OpenAPI {Base}/openapi/v1.json", self.BaseUrl, self.BaseUrl, self.BaseUrl);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogCritical(ex, "Scheduling the sources failed; stopping");
+            lifetime.StopApplication();
+        }
+    }
+}

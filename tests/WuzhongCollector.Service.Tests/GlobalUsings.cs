@@ -1,0 +1,5 @@
+global using Dapper;
+global using Npgsql;
+global using System.Net.Http.Json;
+global using WuzhongCollector.Service.Collection;
+global using WuzhongCollector.Service.Tests.Infrastructure;
