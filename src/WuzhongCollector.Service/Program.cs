@@ -1,6 +1,12 @@
 using WuzhongCollector.Service;
+using WuzhongCollector.Service.Cli;
 using WuzhongCollector.Service.Database;
 using WuzhongCollector.Service.Sources;
+
+if (CliCommands.IsVerb(args))
+{
+    return await CliCommands.RunAsync(args, Console.Out, CancellationToken.None);
+}
 
 WebApplication app;
 try
