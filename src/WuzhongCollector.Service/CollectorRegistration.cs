@@ -8,6 +8,7 @@ using WuzhongCollector.Service.Collection;
 using WuzhongCollector.Service.Collection.Connectors;
 using WuzhongCollector.Service.Database;
 using WuzhongCollector.Service.Demo;
+using WuzhongCollector.Service.Plan;
 using WuzhongCollector.Service.Query;
 using WuzhongCollector.Service.Sources;
 
@@ -32,6 +33,7 @@ public static class CollectorRegistration
         var paths = new ConfigPaths(Microsoft.Extensions.Options.Options.Create(options), builder.Environment);
         var registry = SourceRegistry.Load(paths);
         services.AddSingleton(registry);
+        services.AddPlanMonitoring(paths, registry.Catalogue);
 
         var (connectionString, embedded) = await CollectorDatabase.ResolveAsync(builder.Configuration, builder.Environment, startupLogger, cancellationToken);
         var dataSource = NpgsqlDataSource.Create(connectionString);
@@ -118,6 +120,7 @@ public static class CollectorRegistration
         });
         app.MapOpenApi();
         app.MapQueryApi();
+        app.MapPlanMonitoring();
         if (app.Services.GetRequiredService<SelfAddress>().DemoEnabled)
         {
             app.MapDemoApi();
