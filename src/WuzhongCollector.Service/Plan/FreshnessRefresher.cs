@@ -2,14 +2,17 @@ using Microsoft.Extensions.Options;
 
 namespace WuzhongCollector.Service.Plan;
 
-/// <summary>Recomputes freshness on a timer so the metrics move with the calendar, not only with API calls.</summary>
+/// <summary>
+/// Recomputes freshness on a timer so the metrics move with the calendar, not only with API calls. The first
+/// computation is made at start, before the service listens.
+/// </summary>
 public sealed class FreshnessRefresher(PlanReader reader, FreshnessMetrics metrics, IOptions<PlanOptions> options, TimeProvider timeProvider, ILogger<FreshnessRefresher> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.FreshnessRefreshInterval, timeProvider);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
@@ -21,6 +24,5 @@ public sealed class FreshnessRefresher(PlanReader reader, FreshnessMetrics metri
                 logger.LogWarning(ex, "Computing freshness failed");
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }

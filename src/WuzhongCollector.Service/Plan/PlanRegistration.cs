@@ -41,10 +41,11 @@ public static class PlanRegistration
         return app;
     }
 
-    /// <summary>Brings analyst.progress in line with the catalogue and settings this instance starts with.</summary>
-    private sealed class PlanStartup(ProgressSnapshot snapshot, Npgsql.NpgsqlDataSource dataSource) : IHostedService
+    /// <summary>Brings analyst.progress in line with the catalogue and settings this instance starts with, and fills the freshness gauges.</summary>
+    private sealed class PlanStartup(ProgressSnapshot snapshot, FreshnessMetrics metrics, Npgsql.NpgsqlDataSource dataSource) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) => snapshot.RefreshAsync(dataSource, cancellationToken);
+        public async Task StartAsync(CancellationToken cancellationToken) =>
+            metrics.Update((await snapshot.RefreshAsync(dataSource, cancellationToken)).Freshness);
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

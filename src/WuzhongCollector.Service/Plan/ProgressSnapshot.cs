@@ -11,7 +11,7 @@ namespace WuzhongCollector.Service.Plan;
 /// </summary>
 public sealed class ProgressSnapshot(PlanReader reader)
 {
-    public async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    public async Task<PlanReport> WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         // Runs of different sources commit in parallel: one writer at a time, and each reads what the one
         // before it committed (read committed takes a fresh snapshot per statement), so the last writer wins with all figures.
@@ -31,13 +31,15 @@ public sealed class ProgressSnapshot(PlanReader reader)
             VALUES (@Code, @Year, @Comparator, @TargetValue, @Status, @LatestPeriod, @LatestValue, @Baseline, @Progress,
                 @Method, @ProjectedValue, @ProjectedProgress, @NeededAnnualChange, @NeededAnnualGrowthPercent, @Reason, @ComputedAt)
             """, rows, transaction, cancellationToken: cancellationToken));
+        return report;
     }
 
-    public async Task RefreshAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    public async Task<PlanReport> RefreshAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await WriteAsync(connection, transaction, cancellationToken);
+        var report = await WriteAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        return report;
     }
 }
