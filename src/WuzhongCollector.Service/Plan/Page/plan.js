@@ -183,7 +183,7 @@ async function openChart(code) {
 function chartOption(detail) {
   const figures = detail.figures;
   const series = [{
-    name: '实际值', type: 'line', symbolSize: 8,
+    name: '实际值', type: 'line', symbolSize: 8, showSymbol: true, showAllSymbol: true,
     data: figures.map(f => ({
       value: [f.periodEnd, f.value],
       itemStyle: f.flags.length ? { color: '#c62828' } : undefined,
