@@ -37,7 +37,8 @@ public static class CollectorRegistration
 
         var (connectionString, embedded) = await CollectorDatabase.ResolveAsync(builder.Configuration, builder.Environment, startupLogger, cancellationToken);
         var dataSource = NpgsqlDataSource.Create(connectionString);
-        services.AddSingleton(dataSource);
+        // A factory registration, so the container disposes the data source (and closes its pooled connections) at shutdown.
+        services.AddSingleton(_ => dataSource);
         await SchemaMigrator.MigrateAsync(dataSource, startupLogger, cancellationToken);
         await CatalogueStore.SaveAsync(dataSource, registry.Catalogue, cancellationToken);
         if (embedded is not null)
