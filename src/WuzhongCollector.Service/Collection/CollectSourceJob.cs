@@ -100,7 +100,7 @@ public sealed class CollectSourceJob(
         var outcome = counts.Rejected > 0 ? "partial" : "succeeded";
         log.Step($"read {counts.RowsRead} rows: {counts.Stored} stored, {counts.Unchanged} unchanged, {counts.Rejected} rejected, {counts.Missing} missing");
         await FinishAsync(connection, transaction, runId, outcome, counts, payload, log, source, cancellationToken);
-        await progressSnapshot.WriteAsync(connection, transaction, cancellationToken);
+        await progressSnapshot.TryWriteAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new RunSummary(runId, outcome, counts, null);
     }

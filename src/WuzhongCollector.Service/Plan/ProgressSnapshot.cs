@@ -9,8 +9,27 @@ namespace WuzhongCollector.Service.Plan;
 /// Keeps <c>progress_snapshot</c> (behind the analysts' <c>analyst.progress</c> view) in step with the figures:
 /// written inside each collect run's transaction, so the view never shows progress of figures not committed.
 /// </summary>
-public sealed class ProgressSnapshot(PlanReader reader)
+public sealed class ProgressSnapshot(PlanReader reader, ILogger<ProgressSnapshot> logger)
 {
+    /// <summary>
+    /// Writes the snapshot inside a collect run's transaction, behind a savepoint: a failure here is logged and
+    /// leaves the previous snapshot, and never costs the run its figures.
+    /// </summary>
+    public async Task TryWriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await transaction.SaveAsync("progress_snapshot", cancellationToken);
+        try
+        {
+            await WriteAsync(connection, transaction, cancellationToken);
+            await transaction.ReleaseAsync("progress_snapshot", cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await transaction.RollbackAsync("progress_snapshot", cancellationToken);
+            logger.LogError(ex, "Updating progress_snapshot failed; analyst.progress keeps the previous figures until the next run");
+        }
+    }
+
     public async Task<PlanReport> WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         // Runs of different sources commit in parallel: one writer at a time, and each reads what the one

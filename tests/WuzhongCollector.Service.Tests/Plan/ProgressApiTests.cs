@@ -115,4 +115,18 @@ public sealed class ProgressApiTests : IDisposable
         Assert.Equal(api, view);
         Assert.Equal(45, view.Count);
     }
+
+    [Fact]
+    public async Task Collect_ProgressSnapshotFails_TheRunStillStoresItsFigures()
+    {
+        config.WriteCsvSource("bureau", PlanFixture.Figures);
+        await using var host = await CollectorHost.StartAsync(config, timeProvider: PlanFixture.Time());
+        await host.ScalarAsync<int>("DROP TABLE progress_snapshot CASCADE; SELECT 1");
+
+        var run = await host.CollectAsync("bureau");
+
+        Assert.Equal(("succeeded", 12), (run.Outcome, run.Counts!.Stored));
+        Assert.Equal(12, await host.ScalarAsync<long>("SELECT count(*) FROM observation"));
+        Assert.Equal("off-track", (await host.ProgressAsync()).Target("DE_CORE_VALUE_ADDED").Status);
+    }
 }
