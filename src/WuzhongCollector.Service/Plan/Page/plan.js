@@ -204,6 +204,8 @@ function chartOption(detail) {
     }
   }
   return {
+    // No animation: the chart is complete as soon as it is drawn (screenshots, printing).
+    animation: false,
     textStyle: { fontFamily: FONT },
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
