@@ -9,6 +9,7 @@ using WuzhongCollector.Service.Collection;
 using WuzhongCollector.Service.Collection.Connectors;
 using WuzhongCollector.Service.Database;
 using WuzhongCollector.Service.Demo;
+using WuzhongCollector.Service.Plan;
 using WuzhongCollector.Service.Query;
 using WuzhongCollector.Service.Sources;
 
@@ -33,10 +34,12 @@ public static class CollectorRegistration
         var paths = new ConfigPaths(Microsoft.Extensions.Options.Options.Create(options), builder.Environment);
         var registry = SourceRegistry.Load(paths);
         services.AddSingleton(registry);
+        services.AddPlanMonitoring(paths, registry.Catalogue);
 
         var (connectionString, embedded) = await CollectorDatabase.ResolveAsync(builder.Configuration, builder.Environment, startupLogger, cancellationToken);
         var dataSource = NpgsqlDataSource.Create(connectionString);
-        services.AddSingleton(dataSource);
+        // A factory registration, so the container disposes the data source (and closes its pooled connections) at shutdown.
+        services.AddSingleton(_ => dataSource);
         await SchemaMigrator.MigrateAsync(dataSource, startupLogger, cancellationToken);
         await CatalogueStore.SaveAsync(dataSource, registry.Catalogue, cancellationToken);
         if (embedded is not null)
@@ -124,6 +127,7 @@ public static class CollectorRegistration
         });
         app.MapOpenApi();
         app.MapQueryApi();
+        app.MapPlanMonitoring();
         if (app.Services.GetRequiredService<SelfAddress>().DemoEnabled)
         {
             app.MapDemoApi();

@@ -1,3 +1,4 @@
+using WuzhongCollector.Core.Freshness;
 using WuzhongCollector.Core.Parsing;
 
 namespace WuzhongCollector.Core.Sources;
@@ -23,7 +24,8 @@ public sealed record SourceDefinition(
     FileSettings? File = null,
     HttpSettings? Http = null,
     bool Paused = false,
-    string? PausedReason = null)
+    string? PausedReason = null,
+    FreshnessRule? Freshness = null)
 {
     public string KindText => Kind switch
     {

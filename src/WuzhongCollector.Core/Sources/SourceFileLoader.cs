@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Cronos;
 using WuzhongCollector.Core.Catalogue;
+using WuzhongCollector.Core.Freshness;
 using WuzhongCollector.Core.Normalisation;
 using WuzhongCollector.Core.Parsing;
 using YamlDotNet.RepresentationModel;
@@ -15,13 +16,14 @@ namespace WuzhongCollector.Core.Sources;
 /// </summary>
 public static class SourceFileLoader
 {
-    private static readonly string[] TopKeys = ["name", "kind", "schedule", "paused", "pausedReason", "file", "http", "mapping"];
+    private static readonly string[] TopKeys = ["name", "kind", "schedule", "paused", "pausedReason", "file", "http", "mapping", "freshness"];
     private static readonly string[] ScheduleKeys = ["cron", "timeZone"];
     private static readonly string[] FileKeys = ["path", "dropFolder", "encoding", "delimiter", "quote", "headerRow"];
     private static readonly string[] HttpKeys = ["url", "method", "headers", "body", "records", "resilience"];
     private static readonly string[] ResilienceKeys = ["attemptTimeoutSeconds", "totalTimeoutSeconds", "maxRetries", "baseDelaySeconds", "maxRetryAfterSeconds", "breakSeconds"];
     private static readonly string[] MappingKeys = ["indicator", "area", "period", "value", "unit", "status", "percentAsFraction"];
     private static readonly string[] FieldKeys = ["from", "const", "codes"];
+    private static readonly string[] FreshnessKeys = ["cadence", "publicationLagDays"];
 
     public const string DefaultTimeZone = "Asia/Shanghai";
 
@@ -79,13 +81,14 @@ public static class SourceFileLoader
         }
 
         var mapping = ReadMapping(file, Require<YamlMappingNode>(file, root, "mapping", errors), catalogue, errors);
+        var freshness = ReadFreshness(file, root, errors);
         if (errors.Count > 0 || kind is null || schedule is null || mapping is null)
         {
             return (null, errors);
         }
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-        return (new SourceDefinition(id, name, kind.Value, schedule, mapping, hash, filePath, fileSettings, http, paused, pausedReason), errors);
+        return (new SourceDefinition(id, name, kind.Value, schedule, mapping, hash, filePath, fileSettings, http, paused, pausedReason, freshness), errors);
     }
 
     private static T? Require<T>(string file, YamlMappingNode map, string key, List<ConfigError> errors)
@@ -145,6 +148,39 @@ public static class SourceFileLoader
         {
             return false;
         }
+    }
+
+    /// <summary>Optional: without it the source's figures are never called stale.</summary>
+    private static FreshnessRule? ReadFreshness(string file, YamlMappingNode root, List<ConfigError> errors)
+    {
+        var node = YamlNodes.Child(root, "freshness");
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is not YamlMappingNode map)
+        {
+            errors.Add(YamlNodes.Error(file, node, "freshness", "must be a mapping with cadence and publicationLagDays"));
+            return null;
+        }
+
+        YamlNodes.CheckKeys(file, map, "freshness", FreshnessKeys, errors);
+        var cadenceText = YamlNodes.Scalar(map, "cadence");
+        var cadence = FreshnessRule.ParseCadence(cadenceText);
+        if (cadence is null)
+        {
+            errors.Add(YamlNodes.Error(file, YamlNodes.Child(map, "cadence") ?? map, "freshness.cadence",
+                cadenceText is null ? "is required (yearly, quarterly or monthly)" : $"unknown cadence '{cadenceText}' (yearly, quarterly or monthly)"));
+        }
+
+        var lag = Int(file, map, "publicationLagDays", 0, errors);
+        if (lag is < 0 or > 730)
+        {
+            errors.Add(YamlNodes.Error(file, YamlNodes.Child(map, "publicationLagDays")!, "freshness.publicationLagDays", "must be between 0 and 730 days"));
+        }
+
+        return cadence is null ? null : new FreshnessRule(cadence.Value, lag);
     }
 
     private static FileSettings? ReadFile(string file, YamlMappingNode? node, List<ConfigError> errors)

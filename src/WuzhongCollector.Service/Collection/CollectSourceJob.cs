@@ -4,6 +4,7 @@ using Npgsql;
 using WuzhongCollector.Core.Normalisation;
 using WuzhongCollector.Core.Sources;
 using WuzhongCollector.Service.Collection.Connectors;
+using WuzhongCollector.Service.Plan;
 using WuzhongCollector.Service.Sources;
 
 namespace WuzhongCollector.Service.Collection;
@@ -19,6 +20,7 @@ public sealed class CollectSourceJob(
     SourceRegistry registry,
     NpgsqlDataSource dataSource,
     IEnumerable<ISourceConnector> connectors,
+    ProgressSnapshot progressSnapshot,
     TimeProvider timeProvider,
     ILogger<CollectSourceJob> logger)
 {
@@ -111,6 +113,7 @@ public sealed class CollectSourceJob(
         var outcome = counts.Rejected > 0 ? "partial" : "succeeded";
         log.Step($"read {counts.RowsRead} rows: {counts.Stored} stored, {counts.Unchanged} unchanged, {counts.Rejected} rejected, {counts.Missing} missing");
         await FinishAsync(connection, transaction, runId, outcome, counts, payload, log, source, cancellationToken);
+        await progressSnapshot.TryWriteAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new RunSummary(runId, outcome, counts, null);
     }

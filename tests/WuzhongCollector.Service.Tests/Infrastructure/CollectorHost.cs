@@ -79,5 +79,9 @@ public sealed class CollectorHost : IAsyncDisposable
         Http.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
+        // Hangfire and the test's own queries pool by connection string; idle connections would otherwise stay open
+        // for minutes, and many hosts in parallel would exhaust the test cluster's connection slots.
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        NpgsqlConnection.ClearPool(connection);
     }
 }

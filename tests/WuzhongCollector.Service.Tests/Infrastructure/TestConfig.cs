@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 
 namespace WuzhongCollector.Service.Tests.Infrastructure;
 
-/// <summary>A config folder of a test's own: the real catalogue, and only the sources the test writes.</summary>
+/// <summary>A config folder of a test's own: the real catalogue and monitoring settings, and only the sources the test writes.</summary>
 public sealed class TestConfig : IDisposable
 {
     public TestConfig()
@@ -10,6 +10,7 @@ public sealed class TestConfig : IDisposable
         Directory = Path.Combine(Path.GetTempPath(), "wuzhong-test-config-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Path.Combine(Directory, "sources"));
         File.Copy(Path.Combine(RepoRoot(), "config", "catalogue.yaml"), Path.Combine(Directory, "catalogue.yaml"));
+        File.Copy(Path.Combine(RepoRoot(), "config", "monitoring.yaml"), Path.Combine(Directory, "monitoring.yaml"));
     }
 
     public string Directory { get; }
