@@ -45,7 +45,7 @@ public sealed class ApiReferenceTests : IDisposable
     {
         config.WriteFile("monitoring.yaml", "status:\n  atRiskFrom: 3\n");
 
-        var error = await Assert.ThrowsAsync<Sources.ConfigurationException>(() => CollectorHost.StartAsync(config));
+        var error = await Assert.ThrowsAsync<WuzhongCollector.Service.Sources.ConfigurationException>(() => CollectorHost.StartAsync(config));
 
         Assert.Equal("monitoring.yaml:2: status.atRiskFrom: must be between 0 and 2", Assert.Single(error.Errors).ToString());
     }
