@@ -23,6 +23,21 @@ public static class SourceFileLoader
     private static readonly string[] MappingKeys = ["indicator", "area", "period", "value", "unit", "status", "percentAsFraction"];
     private static readonly string[] FieldKeys = ["from", "const", "codes"];
 
+    /// <summary>
+    /// Every field this loader accepts, by block ("" is the top level, "mapping.*" each mapped field). A test
+    /// checks config/source.schema.json against it, so a new field cannot be left out of the editors' schema.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Fields = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+    {
+        [""] = TopKeys,
+        ["schedule"] = ScheduleKeys,
+        ["file"] = FileKeys,
+        ["http"] = HttpKeys,
+        ["http.resilience"] = ResilienceKeys,
+        ["mapping"] = MappingKeys,
+        ["mapping.*"] = FieldKeys,
+    };
+
     public const string DefaultTimeZone = "Asia/Shanghai";
 
     public static (SourceDefinition? Source, IReadOnlyList<ConfigError> Errors) Load(string path, IndicatorCatalogue catalogue)
