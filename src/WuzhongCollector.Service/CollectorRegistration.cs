@@ -1,6 +1,5 @@
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
 using Npgsql;
 using WuzhongCollector.Service.Catalogue;
@@ -8,7 +7,9 @@ using WuzhongCollector.Service.Collection;
 using WuzhongCollector.Service.Collection.Connectors;
 using WuzhongCollector.Service.Database;
 using WuzhongCollector.Service.Demo;
+using WuzhongCollector.Service.Operations;
 using WuzhongCollector.Service.Query;
+using WuzhongCollector.Service.Security;
 using WuzhongCollector.Service.Sources;
 
 namespace WuzhongCollector.Service;
@@ -32,6 +33,10 @@ public static class CollectorRegistration
         var paths = new ConfigPaths(Microsoft.Extensions.Options.Options.Create(options), builder.Environment);
         var registry = SourceRegistry.Load(paths);
         services.AddSingleton(registry);
+        foreach (var error in registry.Errors)
+        {
+            startupLogger.LogError("Config error in {File} line {Line}, {Field}: {Message}; this source is not scheduled until fixed", error.File, error.Line, error.Field, error.Message);
+        }
 
         var (connectionString, embedded) = await CollectorDatabase.ResolveAsync(builder.Configuration, builder.Environment, startupLogger, cancellationToken);
         var dataSource = NpgsqlDataSource.Create(connectionString);
@@ -76,6 +81,7 @@ public static class CollectorRegistration
         }
 
         services.AddOpenApi();
+        services.AddOperations();
     }
 
     /// <summary>
@@ -110,14 +116,12 @@ public static class CollectorRegistration
 
     public static WebApplication MapCollector(this WebApplication app)
     {
-        app.UseHangfireDashboard("/hangfire", new DashboardOptions
-        {
-            DashboardTitle = "WuzhongCollector",
-            Authorization = [new LocalRequestsOnlyAuthorizationFilter()],
-            DisplayStorageConnectionString = false,
-        });
+        app.UseCollectorSecurity();
+        app.UseCollectorDashboard();
         app.MapOpenApi();
-        app.MapQueryApi();
+        var read = app.MapReadEndpoints();
+        read.MapQueryApi();
+        app.MapOperations(read);
         if (app.Services.GetRequiredService<SelfAddress>().DemoEnabled)
         {
             app.MapDemoApi();
