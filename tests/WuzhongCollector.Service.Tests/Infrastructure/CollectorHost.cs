@@ -33,7 +33,8 @@ public sealed class CollectorHost : IAsyncDisposable
         string? connectionString = null,
         IDictionary<string, string?>? settings = null,
         TimeProvider? timeProvider = null,
-        string environment = "Production")
+        string environment = "Production",
+        Action<WebApplicationBuilder>? configure = null)
     {
         connectionString ??= await TestServer.CreateDatabaseAsync("host");
         var all = new Dictionary<string, string?>
@@ -58,6 +59,8 @@ public sealed class CollectorHost : IAsyncDisposable
             {
                 builder.Services.Replace(ServiceDescriptor.Singleton(timeProvider));
             }
+
+            configure?.Invoke(builder);
         });
         await app.StartAsync();
         return new CollectorHost(app, connectionString);
