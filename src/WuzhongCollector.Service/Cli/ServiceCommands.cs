@@ -147,9 +147,6 @@ public static class ServiceCommands
     private static async Task<RunRecord> RunByIdAsync(WebApplication app, long runId, CancellationToken cancellationToken)
     {
         await using var connection = await app.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleAsync<RunRecord>(new CommandDefinition("""
-            SELECT id, source_id AS SourceId, outcome, error, calls, retries, origin, rows_read AS RowsRead, stored, unchanged, rejected, missing
-            FROM run WHERE id = @runId
-            """, new { runId }, cancellationToken: cancellationToken));
+        return await connection.QuerySingleAsync<RunRecord>(new CommandDefinition(RunRecord.Select + " WHERE id = @runId", new { runId }, cancellationToken: cancellationToken));
     }
 }

@@ -31,11 +31,6 @@ public sealed class RunOutcomeFilter(NpgsqlDataSource dataSource, CollectorMetri
         var outcome = run?.Outcome ?? (context.CandidateState is SucceededState ? "succeeded" : "failed-permanent");
         metrics.RunFinished(sourceId, outcome, run);
         var summary = run?.Describe() ?? $"no run was recorded for {sourceId}";
-        if (run is not null)
-        {
-            context.SetJobParameter("RunId", run.Id);
-        }
-
         if (outcome.StartsWith("failed-", StringComparison.Ordinal) && alerts.AfterFailure(sourceId, run?.Error) is { } pausedReason)
         {
             // No more retries for a source that has just paused itself.

@@ -134,7 +134,7 @@ public static class QueryApi
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync(new CommandDefinition("""
             SELECT id, source_id AS source, job_id AS "jobId", attempt, started_at AS "startedAt", finished_at AS "finishedAt", outcome,
-                   failure_class AS "failureClass", error, calls, retries, origin, payload_sha256 AS "payloadSha256",
+                   failure_class AS "failureClass", error, calls, retries, steps, origin, payload_sha256 AS "payloadSha256",
                    rows_read AS "rowsRead", stored, unchanged, rejected, missing
             FROM run WHERE (@source::text IS NULL OR source_id = @source)
             ORDER BY started_at DESC, id DESC LIMIT @limit

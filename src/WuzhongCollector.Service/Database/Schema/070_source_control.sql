@@ -24,3 +24,6 @@ CREATE TABLE source_config_error (
     detected_at  timestamptz NOT NULL
 );
 CREATE INDEX source_config_error_source ON source_config_error (source_id);
+
+-- What each run did, step by step (file or URL without query string, bytes, rows), for the dashboard and the API.
+ALTER TABLE run ADD COLUMN steps text[] NOT NULL DEFAULT '{}';
