@@ -32,7 +32,7 @@ public static class Samples
           value: value
         """;
 
-    public const string HttpRecords = """{"data":[{"period":"2021年","value":3120},{"period":"2022年","value":4215},{"period":"2023年","value":"n/a"}]}""";
+    public const string HttpRecords = """{"data":[{"period":"2021年","value":3120},{"period":"2022年","value":4215},{"period":"2023年","value":"三千"}]}""";
 
     public static string Http(string url, int retries = 0) =>
         HttpSource.Replace("{url}", url, StringComparison.Ordinal).Replace("{retries}", retries.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
