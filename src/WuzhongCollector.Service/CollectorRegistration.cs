@@ -48,7 +48,8 @@ public static class CollectorRegistration
             services.AddSingleton(embedded);
         }
 
-        services.AddHttpClient(HttpJsonConnector.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        // No HttpClient logging for sources: it would write URLs, and secrets go into URLs, at any log level.
+        services.AddHttpClient(HttpJsonConnector.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
         services.AddSingleton<SourcePipelines>();
         services.AddSingleton<SelfAddress>(_ => new SelfAddress { DemoEnabled = options.DemoEndpoints ?? builder.Environment.IsDevelopment() });
         services.AddSingleton<ISourceConnector, CsvFileConnector>();

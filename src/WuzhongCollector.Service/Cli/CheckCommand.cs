@@ -99,7 +99,7 @@ public static class CheckCommand
         services.AddSingleton(Options.Create(configuration.GetSection(CollectorOptions.SectionName).Get<CollectorOptions>() ?? new CollectorOptions()));
         services.AddSingleton(paths);
         services.AddSingleton(new SelfAddress { BaseUrl = CliCommands.Option(context.Args, "--self"), DemoEnabled = true });
-        services.AddHttpClient(HttpJsonConnector.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddHttpClient(HttpJsonConnector.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
         services.AddSingleton<SourcePipelines>();
         services.AddSingleton<ISourceConnector, CsvFileConnector>();
         services.AddSingleton<ISourceConnector, HttpJsonConnector>();
