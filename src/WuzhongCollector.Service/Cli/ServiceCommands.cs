@@ -108,6 +108,9 @@ public static class ServiceCommands
         {
             await app.DisposeAsync();
 
+            // Hangfire keeps its log provider in a static; it would point at the disposed logger factory.
+            Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
+
             // A private cluster this verb had to start is stopped again; one the service runs is left alone.
             if (embedded is { StartedHere: true, Options.StopOnExit: true })
             {

@@ -12,6 +12,10 @@ public sealed class OperationsOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan ReloadDebounce { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How often config/sources is also compared by names, sizes and times, in case a change event was lost. <value>The default is 30 seconds.</value></summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan ReloadPollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// Consecutive failed runs (each Hangfire attempt is a run) after which a warning is logged and counted in
     /// wuzhong_source_failure_alerts_total. 0 turns warnings off. <value>The default is 4: one occurrence with its 3 retries.</value>

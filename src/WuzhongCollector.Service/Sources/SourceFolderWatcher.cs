@@ -58,6 +58,7 @@ public sealed class SourceFolderWatcher(
             Signal(null);
         };
         watcher.EnableRaisingEvents = true;
+        _ = PollAsync(Signal, stoppingToken);
 
         try
         {
@@ -78,6 +79,36 @@ public sealed class SourceFolderWatcher(
         {
         }
     }
+
+    /// <summary>
+    /// A safety net for lost change events (an overflowed inotify queue, a network share): compares the
+    /// folder's names, sizes and times every poll interval and signals a reload when they differ.
+    /// </summary>
+    private async Task PollAsync(Action<string?> signal, CancellationToken stoppingToken)
+    {
+        var last = Fingerprint();
+        using var timer = new PeriodicTimer(options.Value.ReloadPollInterval, timeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var now = Fingerprint();
+                if (now != last)
+                {
+                    last = now;
+                    signal(null);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private string Fingerprint() => string.Join("|", new DirectoryInfo(paths.Sources).EnumerateFiles()
+        .Where(f => SourceRegistry.IsSourceFile(f.Name))
+        .OrderBy(f => f.Name, StringComparer.Ordinal)
+        .Select(f => $"{f.Name}:{f.Length}:{f.LastWriteTimeUtc.Ticks}"));
 
     public async Task ReloadAsync(CancellationToken cancellationToken)
     {

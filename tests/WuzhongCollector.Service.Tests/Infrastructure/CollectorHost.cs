@@ -79,5 +79,9 @@ public sealed class CollectorHost : IAsyncDisposable
         Http.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
+
+        // Hangfire's log provider is process-wide; left pointing at this host's disposed logger factory, it
+        // would make Hangfire components created later by other tests throw.
+        Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
     }
 }
