@@ -1,6 +1,8 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Npgsql;
 using WuzhongCollector.Service.Catalogue;
 using WuzhongCollector.Service.Collection;
@@ -58,24 +60,30 @@ public static class CollectorRegistration
         services.AddSingleton<RecurringJobSync>();
         services.AddHostedService<StartupTasks>();
 
-        services.AddHangfire(config => config
+        var storageOptions = new PostgreSqlStorageOptions
+        {
+            SchemaName = "hangfire",
+            PrepareSchemaIfNecessary = true,
+            // Sliding: a killed worker's job returns after about one timeout, and long runs are not duplicated.
+            UseSlidingInvisibilityTimeout = true,
+            InvisibilityTimeout = options.InvisibilityTimeout,
+            QueuePollInterval = options.QueuePollInterval,
+        };
+
+        // Hangfire keeps its storage and job activator in statics; each service (tests run several in one
+        // process) must use its own, or jobs land in another service's database and container.
+        services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
+        services.AddHangfire((provider, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(c => c.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
-            {
-                SchemaName = "hangfire",
-                PrepareSchemaIfNecessary = true,
-                // Sliding: a killed worker's job returns after about one timeout, and long runs are not duplicated.
-                UseSlidingInvisibilityTimeout = true,
-                InvisibilityTimeout = options.InvisibilityTimeout,
-                QueuePollInterval = options.QueuePollInterval,
-            }));
+            .UseStorage(provider.GetRequiredService<JobStorage>()));
         ConfigureRetries(options);
         if (options.RunScheduler)
         {
-            services.AddHangfireServer(s =>
+            services.AddHangfireServer((provider, s) =>
             {
+                s.Activator = new AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>());
                 s.WorkerCount = options.WorkerCount;
                 s.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             });

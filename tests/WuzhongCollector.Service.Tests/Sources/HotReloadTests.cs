@@ -49,7 +49,8 @@ public sealed class HotReloadTests : IDisposable
             ],
             errors);
         Assert.Equal(new Dictionary<string, string> { ["robots"] = "0 2 * * *" }, host.RecurringCrons());
-        var sources = await host.Http.GetFromJsonAsync<JsonElement>("/api/sources");
+        // /api/config/errors shows the reload at once; /api/sources once the sync has stored it.
+        var sources = await Eventually.WaitAsync(() => host.Http.GetFromJsonAsync<JsonElement>("/api/sources"), s => s[0].GetProperty("configErrors").GetArrayLength() > 0, "stored config errors");
         Assert.Equal(
             ["robots.yaml:4: schedule.cron: '0 25 * * *' is not a valid cron expression (5 fields, or 6 with seconds)",
              "robots.yaml:10: mapping.valeu: unknown field (allowed: indicator, area, period, value, unit, status, percentAsFraction)"],
