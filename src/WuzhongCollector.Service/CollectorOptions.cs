@@ -50,6 +50,14 @@ public sealed class CollectorOptions
     /// <summary>At start, run every source that has never run, so a fresh install has data at once. <value>The default is on in Development.</value></summary>
     public bool? TriggerNewSourcesOnStart { get; set; }
 
+    /// <summary>
+    /// Start even when some source files have errors, scheduling only the valid ones (errors are logged, shown
+    /// in the API and counted). Off by default: a deploy with a broken source file fails loudly instead of
+    /// silently dropping that source. Edits while running never stop the service (hot reload keeps the last
+    /// valid version). <value>The default is false.</value>
+    /// </summary>
+    public bool StartDespiteSourceErrors { get; set; }
+
     /// <summary>Register recurring jobs and run a Hangfire server in this instance. <value>The default is true.</value></summary>
     public bool RunScheduler { get; set; } = true;
 }

@@ -1,6 +1,6 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Npgsql;
@@ -9,8 +9,10 @@ using WuzhongCollector.Service.Collection;
 using WuzhongCollector.Service.Collection.Connectors;
 using WuzhongCollector.Service.Database;
 using WuzhongCollector.Service.Demo;
+using WuzhongCollector.Service.Operations;
 using WuzhongCollector.Service.Plan;
 using WuzhongCollector.Service.Query;
+using WuzhongCollector.Service.Security;
 using WuzhongCollector.Service.Sources;
 
 namespace WuzhongCollector.Service;
@@ -35,6 +37,15 @@ public static class CollectorRegistration
         var registry = SourceRegistry.Load(paths);
         services.AddSingleton(registry);
         services.AddPlanMonitoring(paths, registry.Catalogue);
+        if (registry.Errors.Count > 0 && !options.StartDespiteSourceErrors)
+        {
+            throw new ConfigurationException(registry.Errors);
+        }
+
+        foreach (var error in registry.Errors)
+        {
+            startupLogger.LogError("Config error in {File} line {Line}, {Field}: {Message}; this source is not scheduled until fixed", error.File, error.Line, error.Field, error.Message);
+        }
 
         var (connectionString, embedded) = await CollectorDatabase.ResolveAsync(builder.Configuration, builder.Environment, startupLogger, cancellationToken);
         var dataSource = NpgsqlDataSource.Create(connectionString);
@@ -47,7 +58,8 @@ public static class CollectorRegistration
             services.AddSingleton(embedded);
         }
 
-        services.AddHttpClient(HttpJsonConnector.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        // No HttpClient logging for sources: it would write URLs, and secrets go into URLs, at any log level.
+        services.AddHttpClient(HttpJsonConnector.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
         services.AddSingleton<SourcePipelines>();
         services.AddSingleton<SelfAddress>(_ => new SelfAddress { DemoEnabled = options.DemoEndpoints ?? builder.Environment.IsDevelopment() });
         services.AddSingleton<ISourceConnector, CsvFileConnector>();
@@ -56,8 +68,6 @@ public static class CollectorRegistration
         services.AddSingleton<RecurringJobSync>();
         services.AddHostedService<StartupTasks>();
 
-        // Our own storage instance in DI: Hangfire's default registration hands out the static
-        // JobStorage.Current, which is wrong when two hosts share a process (tests, tools).
         var storageOptions = new PostgreSqlStorageOptions
         {
             SchemaName = "hangfire",
@@ -67,24 +77,28 @@ public static class CollectorRegistration
             InvisibilityTimeout = options.InvisibilityTimeout,
             QueuePollInterval = options.QueuePollInterval,
         };
-        var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);
-        services.AddSingleton<JobStorage>(storage);
-        services.AddHangfire(config => config
+
+        // Hangfire keeps its storage and job activator in statics; each service (tests run several in one
+        // process) must use its own, or jobs land in another service's database and container.
+        services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
+        services.AddHangfire((provider, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UseStorage(storage));
+            .UseStorage(provider.GetRequiredService<JobStorage>()));
         ConfigureRetries(options);
         if (options.RunScheduler)
         {
-            services.AddHangfireServer(s =>
+            services.AddHangfireServer((provider, s) =>
             {
+                s.Activator = new AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>());
                 s.WorkerCount = options.WorkerCount;
                 s.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             });
         }
 
         services.AddOpenApi();
+        services.AddOperations();
     }
 
     /// <summary>
@@ -119,15 +133,13 @@ public static class CollectorRegistration
 
     public static WebApplication MapCollector(this WebApplication app)
     {
-        app.UseHangfireDashboard("/hangfire", new DashboardOptions
-        {
-            DashboardTitle = "WuzhongCollector",
-            Authorization = [new LocalRequestsOnlyAuthorizationFilter()],
-            DisplayStorageConnectionString = false,
-        });
+        app.UseCollectorSecurity();
+        app.UseCollectorDashboard();
         app.MapOpenApi();
-        app.MapQueryApi();
-        app.MapPlanMonitoring();
+        var read = app.MapReadEndpoints();
+        read.MapQueryApi();
+        app.MapPlanMonitoring(read);
+        app.MapOperations(read);
         if (app.Services.GetRequiredService<SelfAddress>().DemoEnabled)
         {
             app.MapDemoApi();

@@ -5,7 +5,13 @@ using WuzhongCollector.Service.Sources;
 
 if (CliCommands.IsVerb(args))
 {
-    return await CliCommands.RunAsync(args, Console.Out, CancellationToken.None);
+    using var cancel = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        cancel.Cancel();
+    };
+    return await CliCommands.RunAsync(args, Console.Out, cancel.Token);
 }
 
 WebApplication app;

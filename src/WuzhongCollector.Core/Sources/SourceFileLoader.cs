@@ -25,6 +25,22 @@ public static class SourceFileLoader
     private static readonly string[] FieldKeys = ["from", "const", "codes"];
     private static readonly string[] FreshnessKeys = ["cadence", "publicationLagDays"];
 
+    /// <summary>
+    /// Every field this loader accepts, by block ("" is the top level, "mapping.*" each mapped field). A test
+    /// checks config/source.schema.json against it, so a new field cannot be left out of the editors' schema.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Fields = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+    {
+        [""] = TopKeys,
+        ["schedule"] = ScheduleKeys,
+        ["file"] = FileKeys,
+        ["http"] = HttpKeys,
+        ["http.resilience"] = ResilienceKeys,
+        ["mapping"] = MappingKeys,
+        ["mapping.*"] = FieldKeys,
+        ["freshness"] = FreshnessKeys,
+    };
+
     public const string DefaultTimeZone = "Asia/Shanghai";
 
     public static (SourceDefinition? Source, IReadOnlyList<ConfigError> Errors) Load(string path, IndicatorCatalogue catalogue)

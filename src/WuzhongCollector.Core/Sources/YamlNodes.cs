@@ -20,6 +20,12 @@ internal static class YamlNodes
         {
             throw new ConfigException(new ConfigError(file, (int)ex.Start.Line, "(yaml)", ex.InnerException?.Message ?? ex.Message));
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's parser throws this, without a position, when the text ends inside an open flow collection.
+            var lastLine = text.TrimEnd().Split('\n').Length;
+            throw new ConfigException(new ConfigError(file, lastLine, "(yaml)", "the file ends inside an unclosed '{', '[' or quote"));
+        }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {

@@ -1,22 +1,32 @@
+using WuzhongCollector.Core.Catalogue;
+using WuzhongCollector.Core.Sources;
 using WuzhongCollector.Service.Sources;
 
 namespace WuzhongCollector.Service.Cli;
 
+/// <summary>What a verb gets: its arguments, where to print, and configuration on top of the environment's (tests pass their database and folder).</summary>
+public sealed record CliContext(string[] Args, TextWriter Output, IReadOnlyDictionary<string, string?> Settings);
+
 /// <summary>
 /// The service binary's verbs for admins: <c>dotnet run --project src/WuzhongCollector.Service -- &lt;verb&gt;</c>.
-/// Without a verb the service runs. Each verb is a static method taking the remaining arguments and
-/// returning the exit code (0 fine, 1 errors found, 2 usage).
+/// Without a verb the service runs. Each verb returns the exit code: 0 fine, 1 errors found, 2 usage.
 /// </summary>
 public static class CliCommands
 {
-    private static readonly Dictionary<string, (string Usage, Func<string[], TextWriter, CancellationToken, Task<int>> Run)> Verbs = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, (string Usage, Func<CliContext, CancellationToken, Task<int>> Run)> Verbs = new(StringComparer.Ordinal)
     {
-        ["validate"] = ("validate                 check the catalogue and every source file; exit 1 on any error", ValidateAsync),
+        ["validate"] = ("validate [FILE...]           check the catalogue and every source file (or the given files); exit 1 on any error", ValidateAsync),
+        ["check"] = ("check SOURCE [--self URL]    fetch once: connection, authentication, the file header or fields, the mapping; stores nothing", CheckCommand.RunAsync),
+        ["run"] = ("run SOURCE                   collect once now, outside the schedule, and print the run summary", ServiceCommands.RunAsync),
+        ["pause"] = ("pause SOURCE --reason TEXT   stop the source's schedule; it stays visible with the reason", ServiceCommands.PauseAsync),
+        ["resume"] = ("resume SOURCE                lift a pause made by the CLI, the API or the failure alerts", ServiceCommands.ResumeAsync),
+        ["hash-password"] = ("hash-password                read a password on standard input; print its hash for Security:Users", CredentialCommands.HashPasswordAsync),
+        ["new-token"] = ("new-token                    print a new API token and its SHA-256 for Security:Tokens", CredentialCommands.NewTokenAsync),
     };
 
     public static bool IsVerb(string[] args) => args.Length > 0 && (Verbs.ContainsKey(args[0]) || args[0] is "help" or "--help");
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? settings = null)
     {
         if (args[0] is "help" or "--help" || !Verbs.TryGetValue(args[0], out var verb))
         {
@@ -29,37 +39,67 @@ public static class CliCommands
             return args[0] is "help" or "--help" ? 0 : 2;
         }
 
-        return await verb.Run(args[1..], output, cancellationToken);
+        return await verb.Run(new CliContext(args[1..], output, settings ?? new Dictionary<string, string?>()), cancellationToken);
     }
 
-    /// <summary>Config paths for verbs, resolved as the service resolves them (Collector__ConfigDirectory honoured).</summary>
-    public static ConfigPaths Paths()
+    /// <summary>Configuration for verbs: environment variables (Collector__ConfigDirectory, ConnectionStrings__Collector …), then the context's settings.</summary>
+    public static IConfiguration Configuration(CliContext context) =>
+        new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(context.Settings).Build();
+
+    /// <summary>Config paths for verbs, resolved as the service resolves them.</summary>
+    public static ConfigPaths Paths(CliContext context)
     {
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-        var options = configuration.GetSection(CollectorOptions.SectionName).Get<CollectorOptions>() ?? new CollectorOptions();
-        var environment = new CliEnvironment(Directory.GetCurrentDirectory());
-        return new ConfigPaths(Microsoft.Extensions.Options.Options.Create(options), environment);
+        var options = Configuration(context).GetSection(CollectorOptions.SectionName).Get<CollectorOptions>() ?? new CollectorOptions();
+        return new ConfigPaths(Microsoft.Extensions.Options.Options.Create(options), new CliEnvironment(Directory.GetCurrentDirectory()));
     }
 
-    private static async Task<int> ValidateAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>The value after <paramref name="name"/>, if given.</summary>
+    public static string? Option(string[] args, string name)
     {
-        var paths = Paths();
-        try
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    }
+
+    private static async Task<int> ValidateAsync(CliContext context, CancellationToken cancellationToken)
+    {
+        var paths = Paths(context);
+        var (catalogue, catalogueErrors) = CatalogueLoader.Load(paths.Catalogue);
+        var errors = new List<ConfigError>(catalogueErrors);
+        var sources = 0;
+        if (catalogue is not null)
         {
-            var registry = SourceRegistry.Load(paths);
-            await output.WriteLineAsync($"OK: {registry.Catalogue.Indicators.Count} indicators, {registry.Sources.Count} sources in {paths.Directory}");
-            return 0;
-        }
-        catch (ConfigurationException ex)
-        {
-            foreach (var error in ex.Errors)
+            if (context.Args.Length == 0)
             {
-                await output.WriteLineAsync(error.ToString());
+                var (loaded, sourceErrors) = SourceRegistry.LoadSources(paths.Sources, catalogue);
+                sources = loaded.Count;
+                errors.AddRange(sourceErrors);
             }
 
-            await output.WriteLineAsync($"{ex.Errors.Count} error(s)");
+            foreach (var file in context.Args)
+            {
+                var text = await File.ReadAllTextAsync(file, cancellationToken);
+                var (definition, fileErrors) = SourceFileLoader.Parse(Path.GetFileNameWithoutExtension(file), Path.GetFileName(file), text, catalogue, Path.GetFullPath(file));
+                var secretErrors = SecretCheck.Missing(Path.GetFileName(file), text, Environment.GetEnvironmentVariable);
+                errors.AddRange(fileErrors.Concat(secretErrors));
+                sources += definition is not null && secretErrors.Count == 0 ? 1 : 0;
+            }
+        }
+
+        foreach (var error in errors)
+        {
+            await output(error.ToString());
+        }
+
+        if (errors.Count > 0)
+        {
+            await output($"{errors.Count} error(s)");
             return 1;
         }
+
+        await output($"OK: {catalogue!.Indicators.Count} indicators, {sources} source(s) in {(context.Args.Length == 0 ? paths.Directory : string.Join(", ", context.Args))}");
+        return 0;
+
+        Task output(string line) => context.Output.WriteLineAsync(line);
     }
 
     private sealed class CliEnvironment(string contentRoot) : IHostEnvironment

@@ -130,7 +130,7 @@ public sealed class CollectSourceJob(
     {
         var finishedAt = timeProvider.GetUtcNow();
         await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE run SET finished_at = @finishedAt, outcome = @outcome, calls = @Calls, retries = @retries, origin = @Origin,
+            UPDATE run SET finished_at = @finishedAt, outcome = @outcome, calls = @Calls, retries = @retries, steps = @steps, origin = @Origin,
                 payload_sha256 = @Sha256, rows_read = @RowsRead, stored = @Stored, unchanged = @Unchanged, rejected = @Rejected, missing = @Missing
             WHERE id = @runId;
             INSERT INTO source_state (source_id, last_payload_sha256, last_config_hash, last_success_at, last_run_id)
@@ -139,7 +139,7 @@ public sealed class CollectSourceJob(
                 last_success_at = excluded.last_success_at, last_run_id = excluded.last_run_id;
             """, new
         {
-            finishedAt, outcome, log.Calls, retries = log.Retries.ToArray(), payload.Origin, payload.Sha256, counts.RowsRead, counts.Stored,
+            finishedAt, outcome, log.Calls, retries = log.Retries.ToArray(), steps = log.Steps.ToArray(), payload.Origin, payload.Sha256, counts.RowsRead, counts.Stored,
             counts.Unchanged, counts.Rejected, counts.Missing, runId, sourceId = source.Id, source.ConfigHash,
         }, transaction, cancellationToken: cancellationToken));
     }
@@ -151,12 +151,12 @@ public sealed class CollectSourceJob(
             // Recorded outside the rolled-back write and regardless of cancellation, so no failure is silent.
             await using var fresh = connection.State == System.Data.ConnectionState.Open ? null : await dataSource.OpenConnectionAsync();
             await (fresh ?? connection).ExecuteAsync(new CommandDefinition("""
-                UPDATE run SET finished_at = @finishedAt, outcome = @outcome, failure_class = @failureClass, error = @error, calls = @Calls, retries = @retries
+                UPDATE run SET finished_at = @finishedAt, outcome = @outcome, failure_class = @failureClass, error = @error, calls = @Calls, retries = @retries, steps = @steps
                 WHERE id = @runId
                 """, new
             {
                 finishedAt = timeProvider.GetUtcNow(), outcome, failureClass = outcome.Replace("failed-", string.Empty, StringComparison.Ordinal),
-                error, log.Calls, retries = log.Retries.ToArray(), runId,
+                error, log.Calls, retries = log.Retries.ToArray(), steps = log.Steps.ToArray(), runId,
             }));
         }
         catch (NpgsqlException ex)

@@ -10,7 +10,8 @@ namespace WuzhongCollector.Service.Collection;
 
 /// <summary>
 /// Makes Hangfire's recurring jobs match the source files: one job per source, id = source id, removed
-/// when its file goes. A paused source keeps its job, never due, so it stays visible on the dashboard.
+/// when its file goes. A paused source (by its file, the CLI, the API or automatically) keeps its job,
+/// never due, so it stays visible on the dashboard with its reason.
 /// </summary>
 public sealed class RecurringJobSync(
     SourceRegistry registry,
@@ -19,41 +20,92 @@ public sealed class RecurringJobSync(
     NpgsqlDataSource dataSource,
     SelfAddress self,
     TimeProvider timeProvider,
-    ILogger<RecurringJobSync> logger)
+    ILogger<RecurringJobSync> logger) : IDisposable
 {
+    // Start-up and hot reload may sync at the same moment; one at a time keeps removals and additions in order.
+    private readonly SemaphoreSlim gate = new(1, 1);
+
     public async Task SyncAsync(CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await SyncAllAsync(cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public void Dispose() => gate.Dispose();
+
+    private async Task SyncAllAsync(CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var controls = (await connection.QueryAsync<Pause>(new CommandDefinition(
+            "SELECT source_id AS SourceId, reason, paused_at AS At, paused_by AS By FROM source_control WHERE paused", cancellationToken: cancellationToken)))
+            .ToDictionary(p => p.SourceId, StringComparer.Ordinal);
         foreach (var source in registry.Sources.Values)
         {
-            var pausedReason = PausedReason(source);
-            TimeZones.TryResolve(source.Schedule.TimeZone, out var zone);
-            recurringJobs.AddOrUpdate<CollectSourceJob>(
-                source.Id,
-                job => job.RunAsync(source.Id, CancellationToken.None),
-                pausedReason is null ? source.Schedule.Cron : Cron.Never(),
-                new RecurringJobOptions { TimeZone = zone, MisfireHandling = MisfireHandlingMode.Relaxed });
+            var pause = controls.GetValueOrDefault(source.Id) ?? ConfigPause(source, now);
+            Schedule(source.Id, source.Schedule.Cron, source.Schedule.TimeZone, pause);
             await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO source (id, name, kind, cron, time_zone, config_hash, paused, paused_reason, registered_at)
-                VALUES (@Id, @Name, @KindText, @Cron, @TimeZone, @ConfigHash, @paused, @pausedReason, @now)
+                INSERT INTO source (id, name, kind, cron, time_zone, config_hash, paused, paused_reason, paused_at, paused_by, registered_at)
+                VALUES (@Id, @Name, @KindText, @Cron, @TimeZone, @ConfigHash, @paused, @reason, @pausedAt, @pausedBy, @now)
                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, cron = excluded.cron, time_zone = excluded.time_zone,
-                    config_hash = excluded.config_hash, paused = excluded.paused, paused_reason = excluded.paused_reason,
+                    config_hash = excluded.config_hash, paused = excluded.paused, paused_reason = excluded.paused_reason, paused_by = excluded.paused_by,
+                    paused_at = CASE WHEN source.paused AND source.paused_by IS NOT DISTINCT FROM excluded.paused_by THEN source.paused_at ELSE excluded.paused_at END,
                     registered_at = CASE WHEN source.config_hash = excluded.config_hash THEN source.registered_at ELSE excluded.registered_at END,
                     removed_at = NULL
-                """, new { source.Id, source.Name, source.KindText, source.Schedule.Cron, source.Schedule.TimeZone, source.ConfigHash, paused = pausedReason is not null, pausedReason, now },
-                cancellationToken: cancellationToken));
+                """, new
+            {
+                source.Id, source.Name, source.KindText, source.Schedule.Cron, source.Schedule.TimeZone, source.ConfigHash,
+                paused = pause is not null, reason = pause?.Reason, pausedAt = pause?.At, pausedBy = pause?.By, now,
+            }, cancellationToken: cancellationToken));
         }
 
         using var storageConnection = storage.GetConnection();
         foreach (var stale in storageConnection.GetRecurringJobs().Where(j => !registry.Sources.ContainsKey(j.Id)))
         {
-            logger.LogInformation("Removing recurring job {Source}: its source file is gone", stale.Id);
+            logger.LogInformation("Removing recurring job {Source}: its source file is gone or has never been valid", stale.Id);
             recurringJobs.RemoveIfExists(stale.Id);
             await connection.ExecuteAsync(new CommandDefinition("UPDATE source SET removed_at = @now WHERE id = @Id AND removed_at IS NULL", new { now, stale.Id }, cancellationToken: cancellationToken));
         }
 
+        await SaveConfigErrorsAsync(connection, now, cancellationToken);
         logger.LogInformation("Scheduled {Count} sources", registry.Sources.Count);
+    }
+
+    /// <summary>
+    /// Applies a pause or resume of one source to its recurring job and source row. Works from the source row
+    /// when this process has no valid definition (the CLI may lack the source's secrets, which pausing does not need).
+    /// </summary>
+    public async Task ApplyPauseAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<(string Cron, string TimeZone, bool Paused, string? Reason, DateTime? At, string? By)>(new CommandDefinition(
+            "SELECT cron, time_zone, paused, paused_reason, paused_at, paused_by FROM source WHERE id = @sourceId AND removed_at IS NULL",
+            new { sourceId }, cancellationToken: cancellationToken));
+        if (row.Cron is null)
+        {
+            throw new InvalidOperationException($"source '{sourceId}' is not registered (is its file in config/sources and has the service read it?)");
+        }
+
+        var control = await connection.QuerySingleOrDefaultAsync<Pause>(new CommandDefinition(
+            "SELECT source_id AS SourceId, reason, paused_at AS At, paused_by AS By FROM source_control WHERE source_id = @sourceId AND paused",
+            new { sourceId }, cancellationToken: cancellationToken));
+        var definition = registry.Find(sourceId);
+        var configPause = definition is not null
+            ? ConfigPause(definition, now)
+            : row.Paused && row.By is "file" or "demo" ? new Pause(sourceId, row.Reason, row.At ?? now.UtcDateTime, row.By!) : null;
+        var pause = control ?? configPause;
+        Schedule(sourceId, definition?.Schedule.Cron ?? row.Cron, definition?.Schedule.TimeZone ?? row.TimeZone, pause);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE source SET paused = @paused, paused_reason = @Reason, paused_at = @At, paused_by = @By WHERE id = @sourceId",
+            new { sourceId, paused = pause is not null, pause?.Reason, pause?.At, pause?.By }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Triggers the sources that have never run and are not paused.</summary>
@@ -70,15 +122,38 @@ public sealed class RecurringJobSync(
         }
     }
 
-    private string? PausedReason(SourceDefinition source)
+    private void Schedule(string sourceId, string cron, string timeZone, Pause? pause)
+    {
+        TimeZones.TryResolve(timeZone, out var zone);
+        recurringJobs.AddOrUpdate<CollectSourceJob>(
+            sourceId,
+            job => job.RunAsync(sourceId, CancellationToken.None),
+            pause is null ? cron : Cron.Never(),
+            new RecurringJobOptions { TimeZone = zone, MisfireHandling = MisfireHandlingMode.Relaxed });
+    }
+
+    private async Task SaveConfigErrorsAsync(NpgsqlConnection connection, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM source_config_error", transaction: transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO source_config_error (source_id, file, line, field, message, detected_at) VALUES (@sourceId, @File, @Line, @Field, @Message, @now)
+            """, registry.Errors.Select(e => new { sourceId = SourceRegistry.SourceIdOf(e.File), e.File, e.Line, e.Field, e.Message, now }),
+            transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private Pause? ConfigPause(SourceDefinition source, DateTimeOffset now)
     {
         if (source.Paused)
         {
-            return source.PausedReason ?? "paused in its source file";
+            return new Pause(source.Id, source.PausedReason ?? "paused in its source file", now.UtcDateTime, "file");
         }
 
         return source.Http?.Url.Contains(SelfAddress.Placeholder, StringComparison.Ordinal) == true && !self.DemoEnabled
-            ? "demo source: its endpoint is served only when Collector:DemoEndpoints is on (Development)"
+            ? new Pause(source.Id, "demo source: its endpoint is served only when Collector:DemoEndpoints is on (Development)", now.UtcDateTime, "demo")
             : null;
     }
+
+    private sealed record Pause(string SourceId, string? Reason, DateTime At, string By);
 }

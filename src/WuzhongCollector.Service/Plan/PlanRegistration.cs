@@ -29,12 +29,13 @@ public static class PlanRegistration
         return services;
     }
 
-    public static WebApplication MapPlanMonitoring(this WebApplication app)
+    /// <summary>Maps the analysts' API on <paramref name="read"/>, which carries the read-access policy.</summary>
+    public static WebApplication MapPlanMonitoring(this WebApplication app, IEndpointRouteBuilder read)
     {
-        app.MapProgressApi();
-        app.MapRevisionsApi();
-        app.MapQualityApi();
-        app.MapExportApi();
+        read.MapProgressApi();
+        read.MapRevisionsApi();
+        read.MapQualityApi();
+        read.MapExportApi();
         app.MapPlanPage();
         // The API reference at /scalar: its script is served from the package, and default fonts (a CDN) are off.
         app.MapScalarApiReference(o => o.WithTitle("WuzhongCollector API").DisableDefaultFonts());

@@ -116,7 +116,8 @@ public static class QueryApi
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync(new CommandDefinition("""
-            SELECT s.id, s.name, s.kind, s.cron, s.time_zone AS "timeZone", s.paused, s.paused_reason AS "pausedReason", s.removed_at AS "removedAt",
+            SELECT s.id, s.name, s.kind, s.cron, s.time_zone AS "timeZone", s.paused, s.paused_reason AS "pausedReason", s.paused_at AS "pausedAt", s.paused_by AS "pausedBy", s.removed_at AS "removedAt",
+                   ARRAY(SELECT e.file || ':' || e.line || ': ' || e.field || ': ' || e.message FROM source_config_error e WHERE e.source_id = s.id ORDER BY e.line) AS "configErrors",
                    st.last_success_at AS "lastSuccessAt",
                    r.id AS "lastRunId", r.outcome AS "lastOutcome", r.started_at AS "lastRunAt", r.error AS "lastError",
                    r.stored AS "lastStored", r.rejected AS "lastRejected"
@@ -133,7 +134,7 @@ public static class QueryApi
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync(new CommandDefinition("""
             SELECT id, source_id AS source, job_id AS "jobId", attempt, started_at AS "startedAt", finished_at AS "finishedAt", outcome,
-                   failure_class AS "failureClass", error, calls, retries, origin, payload_sha256 AS "payloadSha256",
+                   failure_class AS "failureClass", error, calls, retries, steps, origin, payload_sha256 AS "payloadSha256",
                    rows_read AS "rowsRead", stored, unchanged, rejected, missing
             FROM run WHERE (@source::text IS NULL OR source_id = @source)
             ORDER BY started_at DESC, id DESC LIMIT @limit

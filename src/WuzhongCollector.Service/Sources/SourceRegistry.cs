@@ -3,25 +3,39 @@ using WuzhongCollector.Core.Sources;
 
 namespace WuzhongCollector.Service.Sources;
 
-/// <summary>The validated catalogue and source definitions the service runs with.</summary>
+/// <summary>
+/// The validated catalogue and the source definitions the service runs with. The catalogue is read once;
+/// the source files are re-read on every <see cref="Reload"/>. A file with errors keeps its last valid
+/// version in service (if it had one), so an admin's bad edit never stops a working source.
+/// </summary>
 public sealed class SourceRegistry
 {
-    private volatile IReadOnlyDictionary<string, SourceDefinition> sources;
+    private readonly Lock gate = new();
+    private readonly string sourcesFolder;
+    private readonly Func<string, string?> environment;
+    private volatile Snapshot current = new(new Dictionary<string, SourceDefinition>(StringComparer.Ordinal), [], []);
 
-    public SourceRegistry(IndicatorCatalogue catalogue, IReadOnlyDictionary<string, SourceDefinition> sources)
+    public SourceRegistry(IndicatorCatalogue catalogue, string sourcesFolder, Func<string, string?>? environment = null)
     {
         Catalogue = catalogue;
-        this.sources = sources;
+        this.sourcesFolder = sourcesFolder;
+        this.environment = environment ?? Environment.GetEnvironmentVariable;
     }
 
     public IndicatorCatalogue Catalogue { get; }
 
-    public IReadOnlyDictionary<string, SourceDefinition> Sources => sources;
+    public IReadOnlyDictionary<string, SourceDefinition> Sources => current.Sources;
 
-    public SourceDefinition? Find(string id) => sources.GetValueOrDefault(id);
+    /// <summary>Errors in the source files as last read, each with file, line and field.</summary>
+    public IReadOnlyList<ConfigError> Errors => current.Errors;
 
-    /// <summary>Loads and validates everything; start-up stops on any error, listing them all.</summary>
-    public static SourceRegistry Load(ConfigPaths paths)
+    /// <summary>Sources whose file has errors but whose last valid version is still in service.</summary>
+    public IReadOnlyCollection<string> KeptPrevious => current.KeptPrevious;
+
+    public SourceDefinition? Find(string id) => current.Sources.GetValueOrDefault(id);
+
+    /// <summary>Reads the catalogue (any error stops start-up: everything depends on it) and every source file.</summary>
+    public static SourceRegistry Load(ConfigPaths paths, Func<string, string?>? environment = null)
     {
         var (catalogue, errors) = CatalogueLoader.Load(paths.Catalogue);
         if (catalogue is null)
@@ -29,17 +43,46 @@ public sealed class SourceRegistry
             throw new ConfigurationException(errors);
         }
 
-        var (definitions, sourceErrors) = LoadSources(paths.Sources, catalogue);
-        if (sourceErrors.Count > 0)
-        {
-            throw new ConfigurationException(sourceErrors);
-        }
-
-        return new SourceRegistry(catalogue, definitions);
+        var registry = new SourceRegistry(catalogue, paths.Sources, environment);
+        registry.Reload();
+        return registry;
     }
 
-    public static (Dictionary<string, SourceDefinition> Sources, List<ConfigError> Errors) LoadSources(string folder, IndicatorCatalogue catalogue)
+    /// <summary>Re-reads every source file and swaps the definitions in one step.</summary>
+    public SourceChanges Reload()
     {
+        lock (gate)
+        {
+            var (loaded, errors) = LoadSources(sourcesFolder, Catalogue, environment);
+            var previous = current.Sources;
+            var next = new Dictionary<string, SourceDefinition>(loaded, StringComparer.Ordinal);
+            var kept = new List<string>();
+            foreach (var id in errors.Select(e => SourceIdOf(e.File)).Distinct(StringComparer.Ordinal))
+            {
+                if (!next.ContainsKey(id) && previous.TryGetValue(id, out var valid))
+                {
+                    next[id] = valid;
+                    kept.Add(id);
+                }
+            }
+
+            current = new Snapshot(next, errors, kept);
+            return new SourceChanges(
+                next.Keys.Where(id => !previous.ContainsKey(id)).Order(StringComparer.Ordinal).ToList(),
+                next.Where(s => previous.TryGetValue(s.Key, out var old) && old.ConfigHash != s.Value.ConfigHash).Select(s => s.Key).Order(StringComparer.Ordinal).ToList(),
+                previous.Keys.Where(id => !next.ContainsKey(id)).Order(StringComparer.Ordinal).ToList(),
+                kept,
+                errors);
+        }
+    }
+
+    public static string SourceIdOf(string file) => Path.GetFileNameWithoutExtension(file);
+
+    /// <summary>Loads every *.yaml/*.yml file; a referenced secret whose variable is unset is an error of its file.</summary>
+    public static (Dictionary<string, SourceDefinition> Sources, List<ConfigError> Errors) LoadSources(
+        string folder, IndicatorCatalogue catalogue, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
         var sources = new Dictionary<string, SourceDefinition>(StringComparer.Ordinal);
         var errors = new List<ConfigError>();
         if (!Directory.Exists(folder))
@@ -47,11 +90,26 @@ public sealed class SourceRegistry
             return (sources, errors);
         }
 
-        foreach (var file in Directory.EnumerateFiles(folder).Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        foreach (var file in Directory.EnumerateFiles(folder).Where(IsSourceFile).Order(StringComparer.Ordinal))
         {
-            var (definition, fileErrors) = SourceFileLoader.Load(file, catalogue);
+            string text;
+            try
+            {
+                text = File.ReadAllText(file);
+            }
+            catch (IOException ex)
+            {
+                // An editor may still hold the file; the next change event reads it again.
+                errors.Add(new ConfigError(Path.GetFileName(file), 0, "(file)", $"could not be read: {ex.Message}"));
+                continue;
+            }
+
+            var name = Path.GetFileName(file);
+            var (definition, fileErrors) = SourceFileLoader.Parse(Path.GetFileNameWithoutExtension(file), name, text, catalogue, file);
+            var secretErrors = SecretCheck.Missing(name, text, environment);
             errors.AddRange(fileErrors);
-            if (definition is not null)
+            errors.AddRange(secretErrors);
+            if (definition is not null && secretErrors.Count == 0)
             {
                 sources[definition.Id] = definition;
             }
@@ -59,6 +117,22 @@ public sealed class SourceRegistry
 
         return (sources, errors);
     }
+
+    public static bool IsSourceFile(string path) =>
+        path.EndsWith(".yaml", StringComparison.Ordinal) || path.EndsWith(".yml", StringComparison.Ordinal);
+
+    private sealed record Snapshot(IReadOnlyDictionary<string, SourceDefinition> Sources, IReadOnlyList<ConfigError> Errors, IReadOnlyCollection<string> KeptPrevious);
+}
+
+/// <summary>What one reload changed, for the log.</summary>
+public sealed record SourceChanges(
+    IReadOnlyList<string> Added,
+    IReadOnlyList<string> Updated,
+    IReadOnlyList<string> Removed,
+    IReadOnlyList<string> KeptPrevious,
+    IReadOnlyList<ConfigError> Errors)
+{
+    public bool Any => Added.Count + Updated.Count + Removed.Count > 0;
 }
 
 /// <summary>Config files with errors; the message lists every one with file, line and field.</summary>

@@ -33,7 +33,8 @@ public sealed class CollectorHost : IAsyncDisposable
         string? connectionString = null,
         IDictionary<string, string?>? settings = null,
         TimeProvider? timeProvider = null,
-        string environment = "Production")
+        string environment = "Production",
+        Action<WebApplicationBuilder>? configure = null)
     {
         connectionString ??= await TestServer.CreateDatabaseAsync("host");
         var all = new Dictionary<string, string?>
@@ -61,6 +62,8 @@ public sealed class CollectorHost : IAsyncDisposable
             {
                 builder.Services.Replace(ServiceDescriptor.Singleton(timeProvider));
             }
+
+            configure?.Invoke(builder);
         });
         await app.StartAsync();
         return new CollectorHost(app, connectionString);
@@ -83,5 +86,9 @@ public sealed class CollectorHost : IAsyncDisposable
         // for minutes, and many hosts in parallel would exhaust the test cluster's connection slots.
         await using var connection = new NpgsqlConnection(ConnectionString);
         NpgsqlConnection.ClearPool(connection);
+
+        // Hangfire's log provider is process-wide; left pointing at this host's disposed logger factory, it
+        // would make Hangfire components created later by other tests throw.
+        Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
     }
 }

@@ -9,20 +9,31 @@ public static class Eventually
 
     public static async Task<T> Async<T>(Func<Task<T?>> probe, int seconds = 60) where T : class
     {
+        var value = await WaitAsync(probe, v => v is not null, "condition", TimeSpan.FromSeconds(seconds));
+        return value!;
+    }
+
+    public static async Task<T> WaitAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? timeout = null)
+    {
         var clock = Stopwatch.StartNew();
+        var limit = timeout ?? TimeSpan.FromSeconds(20);
         while (true)
         {
-            if (await probe() is { } value)
+            var value = await probe();
+            if (done(value))
             {
                 return value;
             }
 
-            if (clock.Elapsed > TimeSpan.FromSeconds(seconds))
+            if (clock.Elapsed > limit)
             {
-                throw new TimeoutException($"condition not met within {seconds} s");
+                throw new TimeoutException($"timed out after {limit.TotalSeconds:0} s waiting for {what}; last value: {value}");
             }
 
             await Task.Delay(100);
         }
     }
+
+    public static Task WaitAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null) =>
+        WaitAsync(condition, ok => ok, what, timeout);
 }

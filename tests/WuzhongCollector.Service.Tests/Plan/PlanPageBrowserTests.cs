@@ -85,7 +85,7 @@ public sealed class PlanPageBrowserTests : IDisposable
 
         // The API reference renders from the service alone.
         await page.GotoAsync(host.BaseUrl + "/scalar/");
-        await page.GetByText("Every indicator with each target's status").First.WaitForAsync();
+        await page.GetByText("The plan's indicators with targets and latest value").First.WaitForAsync();
         Assert.Empty(elsewhere);
     }
 

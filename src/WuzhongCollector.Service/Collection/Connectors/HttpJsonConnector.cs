@@ -80,15 +80,16 @@ public sealed class HttpJsonConnector(
     {
         var http = source.Http!;
         log.CountCall();
-        using var request = new HttpRequestMessage(new HttpMethod(http.Method), url);
+        // Secrets are substituted here, at call time only, so they never reach the run log, origin or errors.
+        using var request = new HttpRequestMessage(new HttpMethod(http.Method), SecretReferences.Expand(url, Environment.GetEnvironmentVariable));
         foreach (var (name, value) in http.Headers)
         {
-            request.Headers.TryAddWithoutValidation(name, value);
+            request.Headers.TryAddWithoutValidation(name, SecretReferences.Expand(value, Environment.GetEnvironmentVariable));
         }
 
         if (http.Body is not null)
         {
-            request.Content = new StringContent(http.Body, Encoding.UTF8, "application/json");
+            request.Content = new StringContent(SecretReferences.Expand(http.Body, Environment.GetEnvironmentVariable), Encoding.UTF8, "application/json");
         }
 
         var client = httpClientFactory.CreateClient(ClientName);

@@ -1,0 +1,65 @@
+using System.Security.Claims;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace WuzhongCollector.Service.Security;
+
+/// <summary>
+/// One scheme for the two kinds of credentials: HTTP Basic with a configured user (for people, in the
+/// dashboard) and a Bearer token (for scripts, on the API). Either yields a principal with its role.
+/// </summary>
+public sealed class CollectorAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
+    ILoggerFactory loggerFactory,
+    UrlEncoder encoder,
+    IOptions<SecurityOptions> security) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder)
+{
+    public const string SchemeName = "Collector";
+    public const string Challenge = "Basic realm=\"WuzhongCollector\", charset=\"UTF-8\"";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            var token = header["Bearer ".Length..].Trim();
+            var match = security.Value.Tokens.FirstOrDefault(t => PasswordHashes.TokenMatches(t.Sha256, token));
+            return Task.FromResult(match is null ? AuthenticateResult.Fail("unknown token") : Success("token:" + match.Name, match.Role));
+        }
+
+        if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            string decoded;
+            try
+            {
+                decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header["Basic ".Length..].Trim()));
+            }
+            catch (FormatException)
+            {
+                return Task.FromResult(AuthenticateResult.Fail("malformed Basic credentials"));
+            }
+
+            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+            var (name, password) = colon < 0 ? (decoded, string.Empty) : (decoded[..colon], decoded[(colon + 1)..]);
+            var user = security.Value.Users.FirstOrDefault(u => string.Equals(u.Name, name, StringComparison.Ordinal));
+            return Task.FromResult(PasswordHashes.Verify(user?.PasswordHash, password) ? Success(user!.Name, user.Role) : AuthenticateResult.Fail("wrong user name or password"));
+        }
+
+        return Task.FromResult(AuthenticateResult.NoResult());
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = Challenge;
+        return Task.CompletedTask;
+    }
+
+    private AuthenticateResult Success(string name, string role)
+    {
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role)], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+}
