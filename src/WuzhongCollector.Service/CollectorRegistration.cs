@@ -43,11 +43,9 @@ public static class CollectorRegistration
             services.AddSingleton(embedded);
         }
 
-        services.AddHttpClient(HttpJsonConnector.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
-        services.AddSingleton<SourcePipelines>();
         services.AddSingleton<SelfAddress>(_ => new SelfAddress { DemoEnabled = options.DemoEndpoints ?? builder.Environment.IsDevelopment() });
         services.AddSingleton<ISourceConnector, CsvFileConnector>();
-        services.AddSingleton<ISourceConnector, HttpJsonConnector>();
+        services.AddHttpSources();
         services.AddTransient<CollectSourceJob>();
         services.AddSingleton<RecurringJobSync>();
         services.AddHostedService<StartupTasks>();
