@@ -125,7 +125,7 @@ public static partial class RequestPlanner
 
     /// <summary>The URL as messages may show it: no query (where portals put keys) and no secret expanded.</summary>
     public static string Origin(HttpSettings http, string? selfBaseUrl) =>
-        WithoutQuery(selfBaseUrl is null ? http.Url : http.Url.Replace("{self}", selfBaseUrl.TrimEnd('/'), StringComparison.Ordinal));
+        (selfBaseUrl is null ? http.Url : http.Url.Replace("{self}", selfBaseUrl.TrimEnd('/'), StringComparison.Ordinal)).Split('?', '#')[0];
 
     private static bool IsKnown(string name, bool signTemplate) =>
         RequestPlaceholders.Contains(name)

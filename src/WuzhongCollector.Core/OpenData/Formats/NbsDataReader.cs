@@ -22,8 +22,14 @@ public static partial class NbsDataReader
     public static IReadOnlyList<RawRecord> Read(JsonElement root, IReadOnlySet<string> askedRegions, string origin)
     {
         var records = new List<RawRecord>();
+        var groups = Array(root, "data", "$", origin);
+        // Placeholder values ("无") often carry only _id and value: name them from the same indicator elsewhere.
+        var names = groups.EnumerateArray().SelectMany(group => Items(Child(group, "values")))
+            .Where(v => Text(v, "_id") is not null && Text(v, "i_showname") is not null)
+            .GroupBy(v => Text(v, "_id")!, StringComparer.Ordinal)
+            .ToDictionary(byId => byId.Key, byId => (Name: Text(byId.First(), "i_showname"), Unit: Text(byId.First(), "du_name")), StringComparer.Ordinal);
         var g = 0;
-        foreach (var group in Array(root, "data", "$", origin).EnumerateArray())
+        foreach (var group in groups.EnumerateArray())
         {
             var period = Text(group, "code");
             var periodName = Text(group, "name");
@@ -48,7 +54,8 @@ public static partial class NbsDataReader
                     }
                 }
 
-                var (name, nameUnit) = SplitName(Text(value, "i_showname"));
+                var known = names.GetValueOrDefault(Text(value, "_id") ?? string.Empty);
+                var (name, nameUnit) = SplitName(Text(value, "i_showname") ?? known.Name);
                 var fields = new Dictionary<string, string?>(StringComparer.Ordinal)
                 {
                     ["period"] = period,
@@ -56,7 +63,7 @@ public static partial class NbsDataReader
                     ["indicatorId"] = Text(value, "_id"),
                     ["indicator"] = name,
                     ["nameUnit"] = nameUnit,
-                    ["unit"] = Text(value, "du_name") is { Length: > 0 } unit ? unit : nameUnit,
+                    ["unit"] = (Text(value, "du_name") ?? known.Unit) is { Length: > 0 } unit ? unit : nameUnit,
                     ["value"] = Text(value, "value"),
                     ["area"] = area,
                     ["areaName"] = areaName,
