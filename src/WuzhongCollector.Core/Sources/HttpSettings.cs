@@ -104,5 +104,6 @@ public sealed record Resilience(
     TimeSpan MaxRetryAfter,
     TimeSpan BreakDuration)
 {
-    public static readonly Resilience Default = new(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(3), 3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5));
+    /// <summary>The break outlasts Hangfire's default retries (30 + 120 + 600 s), so they make no call to a source that is down.</summary>
+    public static readonly Resilience Default = new(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(3), 3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(15));
 }

@@ -30,13 +30,15 @@ public static class HttpBodies
         return buffer.ToArray();
     }
 
-    public static BodyShape Shape(byte[] body)
+    public static BodyShape Shape(byte[] body, string? contentType)
     {
         var json = WithoutBom(body);
         var start = Encoding.UTF8.GetString(json[..Math.Min(json.Length, 64)]).TrimStart(' ', '\r', '\n', '\t');
         if (start.StartsWith('<'))
         {
-            return BodyShape.Html;
+            var xml = start.StartsWith("<?xml", StringComparison.OrdinalIgnoreCase) && !start.Contains("<html", StringComparison.OrdinalIgnoreCase)
+                || contentType?.Contains("xml", StringComparison.OrdinalIgnoreCase) == true && !contentType.Contains("html", StringComparison.OrdinalIgnoreCase);
+            return xml ? BodyShape.NotJson : BodyShape.Html;
         }
 
         if (start.Length == 0)

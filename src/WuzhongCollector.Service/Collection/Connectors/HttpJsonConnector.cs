@@ -210,7 +210,7 @@ public sealed class HttpJsonConnector(
         var client = httpClientFactory.CreateClient(ClientName);
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         var body = await HttpBodies.ReadLimitedAsync(response.Content, options.Value.MaxResponseBytes, source.Id, cancellationToken);
-        var shape = response.IsSuccessStatusCode ? HttpBodies.Shape(body) : BodyShape.NotChecked;
+        var shape = response.IsSuccessStatusCode ? HttpBodies.Shape(body, response.Content.Headers.ContentType?.MediaType) : BodyShape.NotChecked;
         return new HttpAttempt(response.StatusCode, response.Content.Headers.ContentType?.MediaType, body, RetryAfter(response.Headers.RetryAfter), planned.Url, shape);
     }
 
@@ -272,7 +272,7 @@ public sealed class HttpJsonConnector(
 
     private static string MessageOf(SourceDefinition source, HttpAttempt result)
     {
-        if (HttpBodies.Shape(result.Body) != BodyShape.Json)
+        if (HttpBodies.Shape(result.Body, result.ContentType) != BodyShape.Json)
         {
             return string.Empty;
         }

@@ -84,9 +84,11 @@ public sealed class SourcePipelines(TimeProvider timeProvider, HostRateLimits ra
 
         builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpAttempt>
         {
-            // The default minimum of 100 calls in 30 s never trips for a source polled hourly or daily:
-            // here one run whose every attempt failed is enough, and the breaker outlives the run.
-            FailureRatio = 0.5,
+            // The default minimum of 100 calls in 30 s never trips for a source polled hourly or daily.
+            // Here one run whose every attempt failed trips it, and it stays open across Hangfire's retries
+            // (breakSeconds), so a source that is down gets 1 + maxRetries calls per occurrence. A ratio of 1
+            // means any success in the window keeps it closed: a flaky host still gets its retries.
+            FailureRatio = 1.0,
             MinimumThroughput = Math.Max(2, budget.MaxRetries + 1),
             SamplingDuration = budget.TotalTimeout + budget.TotalTimeout,
             BreakDuration = budget.BreakDuration,
