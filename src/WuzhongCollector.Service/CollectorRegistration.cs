@@ -50,7 +50,16 @@ public static class CollectorRegistration
         services.AddSingleton<RecurringJobSync>();
         services.AddHostedService<StartupTasks>();
 
-        services.AddHangfire(config => config
+        // Hangfire's DI hands out the static JobStorage.Current and JobActivator.Current, which another host in
+        // the same process (the tests start many) may have replaced in the meantime; register this host's own.
+        services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        PostgreSqlStorage? storage = null;
+        services.AddSingleton<JobStorage>(sp =>
+        {
+            sp.GetRequiredService<IGlobalConfiguration>();
+            return storage!;
+        });
+        services.AddHangfire(config => storage = config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
@@ -62,7 +71,7 @@ public static class CollectorRegistration
                 UseSlidingInvisibilityTimeout = true,
                 InvisibilityTimeout = options.InvisibilityTimeout,
                 QueuePollInterval = options.QueuePollInterval,
-            }));
+            }).Entry);
         ConfigureRetries(options);
         if (options.RunScheduler)
         {

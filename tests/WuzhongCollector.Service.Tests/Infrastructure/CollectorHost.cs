@@ -40,7 +40,10 @@ public sealed class CollectorHost : IAsyncDisposable
         {
             ["ConnectionStrings:Collector"] = connectionString,
             ["Collector:ConfigDirectory"] = config.Directory,
+            // All three of appsettings' retry delays: Hangfire's retry filter is process-wide, so every host sets the same.
             ["Collector:RetryDelaysSeconds:0"] = "1",
+            ["Collector:RetryDelaysSeconds:1"] = "1",
+            ["Collector:RetryDelaysSeconds:2"] = "1",
             ["Collector:QueuePollInterval"] = "00:00:00.200",
             ["Collector:TriggerNewSourcesOnStart"] = "false",
             ["Urls"] = "http://127.0.0.1:0",
@@ -74,7 +77,20 @@ public sealed class CollectorHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        // Hangfire logs through one process-wide provider, the last started host's; never let it outlive its host.
+        Hangfire.Logging.LogProvider.SetCurrentLogProvider(new SilentHangfireLog());
+        var dataSource = App.Services.GetRequiredService<NpgsqlDataSource>();
         await App.StopAsync();
         await App.DisposeAsync();
+        // Every test has a database and so pools of its own; idle connections would pile up past max_connections.
+        await dataSource.DisposeAsync();
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
     }
+}
+
+internal sealed class SilentHangfireLog : Hangfire.Logging.ILogProvider, Hangfire.Logging.ILog
+{
+    public Hangfire.Logging.ILog GetLogger(string name) => this;
+
+    public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
 }

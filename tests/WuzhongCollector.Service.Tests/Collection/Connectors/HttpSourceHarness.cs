@@ -55,11 +55,16 @@ public sealed class HttpSourceHarness : IAsyncDisposable
         string mapping = "  indicator: indicator\n  period: period\n  value: value",
         IDictionary<string, string?>? settings = null,
         string resilience = FastRetries,
-        bool realTime = false)
+        bool realTime = false,
+        IEnumerable<string>? moreSources = null)
     {
         var server = await LoopbackServer.StartAsync(handler);
         var harness = new HttpSourceHarness(server);
-        harness.WriteSource("src", kind, http, mapping, resilience);
+        foreach (var id in moreSources?.Prepend("src") ?? ["src"])
+        {
+            harness.WriteSource(id, kind, http, mapping, resilience);
+        }
+
         var all = new Dictionary<string, string?> { ["Collector:Http:RequestsPerSecondPerHost"] = "1000" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
