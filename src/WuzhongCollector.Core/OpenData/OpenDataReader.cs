@@ -32,6 +32,11 @@ public static class OpenDataReader
             // The records path does not fit the answer: the source changed its shape, or the file is wrong.
             throw new PayloadException(ex.Message);
         }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException or ArgumentException or IndexOutOfRangeException)
+        {
+            // A value of another JSON type than the format promises (a string where an index belongs, …).
+            throw new PayloadException($"{origin}: the answer does not have the shape of {SourceKinds.Text(kind)} ({ex.Message})");
+        }
     }
 
     /// <summary>Reads page after page, naming the page in each record's position when there are several.</summary>

@@ -67,7 +67,8 @@ public static class HttpBodies
             {
             }
 
-            return isFinalBlock || reader.BytesConsumed <= json.Length;
+            // Not final: running out of input is not an error, so reaching here means a valid prefix.
+            return true;
         }
         catch (JsonException)
         {
