@@ -58,12 +58,9 @@ public static class CollectorRegistration
             services.AddSingleton(embedded);
         }
 
-        // No HttpClient logging for sources: it would write URLs, and secrets go into URLs, at any log level.
-        services.AddHttpClient(HttpJsonConnector.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
-        services.AddSingleton<SourcePipelines>();
         services.AddSingleton<SelfAddress>(_ => new SelfAddress { DemoEnabled = options.DemoEndpoints ?? builder.Environment.IsDevelopment() });
         services.AddSingleton<ISourceConnector, CsvFileConnector>();
-        services.AddSingleton<ISourceConnector, HttpJsonConnector>();
+        services.AddHttpSources();
         services.AddTransient<CollectSourceJob>();
         services.AddSingleton<RecurringJobSync>();
         services.AddHostedService<StartupTasks>();
@@ -86,7 +83,7 @@ public static class CollectorRegistration
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UseStorage(provider.GetRequiredService<JobStorage>()));
-        ConfigureRetries(options);
+        ConfigureGlobalFilters();
         if (options.RunScheduler)
         {
             services.AddHangfireServer((provider, s) =>
@@ -101,35 +98,17 @@ public static class CollectorRegistration
         services.AddOperations();
     }
 
-    /// <summary>
-    /// Hangfire's default is 10 retries over hours for any exception. Ours: a few, with configured delays,
-    /// and never for permanent failures (bad config, auth, parse, schema), which fail at once.
-    /// </summary>
-    private static void ConfigureRetries(CollectorOptions options)
+    /// <summary>The job context filter is stateless, so it may be process-wide; retries are per service (CollectorJobFilters).</summary>
+    private static void ConfigureGlobalFilters()
     {
-        lock (RetryFilter)
+        lock (GlobalJobFilters.Filters)
         {
-            foreach (var retry in GlobalJobFilters.Filters.Select(f => f.Instance).OfType<AutomaticRetryAttribute>().Where(r => r != RetryFilter).ToList())
+            if (!GlobalJobFilters.Filters.Any(f => f.Instance is JobContext))
             {
-                GlobalJobFilters.Filters.Remove(retry);
-            }
-
-            // Hangfire's filters are process-wide, so one instance is configured in place.
-            RetryFilter.Attempts = options.EffectiveRetryDelays.Length;
-            RetryFilter.DelaysInSeconds = options.EffectiveRetryDelays;
-            if (!GlobalJobFilters.Filters.Any(f => f.Instance == RetryFilter))
-            {
-                GlobalJobFilters.Filters.Add(RetryFilter);
                 GlobalJobFilters.Filters.Add(new JobContext());
             }
         }
     }
-
-    private static readonly AutomaticRetryAttribute RetryFilter = new()
-    {
-        ExceptOn = [typeof(PermanentSourceException)],
-        OnAttemptsExceeded = AttemptsExceededAction.Fail,
-    };
 
     public static WebApplication MapCollector(this WebApplication app)
     {

@@ -22,7 +22,7 @@ public static partial class SecretReferences
         {
             var name = m.Groups["name"].Value;
             return lookup(EnvironmentVariable(name))
-                ?? throw new InvalidOperationException($"secret '{name}' is not set (environment variable {EnvironmentVariable(name)})");
+                ?? throw new InvalidOperationException($"secret '{name}' is not set: set the environment variable {EnvironmentVariable(name)}");
         });
 
     [GeneratedRegex(@"\{secret:(?<name>[A-Z0-9_]+)\}")]

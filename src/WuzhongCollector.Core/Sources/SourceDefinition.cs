@@ -7,6 +7,18 @@ public enum SourceKind
 {
     Csv,
     HttpJson,
+    /// <summary>NBS new data release API (<c>stream/esData</c>).</summary>
+    Nbs,
+    /// <summary>NBS legacy <c>easyquery.htm</c>, for archived responses.</summary>
+    NbsEasyQuery,
+    /// <summary>CKAN Action API <c>datastore_search</c>.</summary>
+    Ckan,
+    /// <summary>SDMX-JSON data messages, 1.0 and 2.x.</summary>
+    SdmxJson,
+    /// <summary>JSON-stat 2.0 datasets (PxWeb).</summary>
+    JsonStat,
+    /// <summary>Socrata SODA resources.</summary>
+    Soda,
 }
 
 /// <summary>
@@ -27,34 +39,10 @@ public sealed record SourceDefinition(
     string? PausedReason = null,
     FreshnessRule? Freshness = null)
 {
-    public string KindText => Kind switch
-    {
-        SourceKind.Csv => "csv",
-        _ => "http-json",
-    };
+    public string KindText => SourceKinds.Text(Kind);
 }
 
 public sealed record Schedule(string Cron, string TimeZone);
 
 /// <summary>Where a file source finds its file: one path, or every new file in a drop folder.</summary>
 public sealed record FileSettings(string? Path, string? DropFolder, CsvSettings Csv);
-
-public sealed record HttpSettings(
-    string Url,
-    string Method,
-    IReadOnlyDictionary<string, string> Headers,
-    string? Body,
-    string RecordsPath,
-    Resilience Resilience);
-
-/// <summary>Per-source budget for one occurrence: Polly owns these; Hangfire retries the whole run a few times.</summary>
-public sealed record Resilience(
-    TimeSpan AttemptTimeout,
-    TimeSpan TotalTimeout,
-    int MaxRetries,
-    TimeSpan BaseDelay,
-    TimeSpan MaxRetryAfter,
-    TimeSpan BreakDuration)
-{
-    public static readonly Resilience Default = new(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(3), 3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5));
-}

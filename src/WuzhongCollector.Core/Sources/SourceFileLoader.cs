@@ -19,8 +19,6 @@ public static class SourceFileLoader
     private static readonly string[] TopKeys = ["name", "kind", "schedule", "paused", "pausedReason", "file", "http", "mapping", "freshness"];
     private static readonly string[] ScheduleKeys = ["cron", "timeZone"];
     private static readonly string[] FileKeys = ["path", "dropFolder", "encoding", "delimiter", "quote", "headerRow"];
-    private static readonly string[] HttpKeys = ["url", "method", "headers", "body", "records", "resilience"];
-    private static readonly string[] ResilienceKeys = ["attemptTimeoutSeconds", "totalTimeoutSeconds", "maxRetries", "baseDelaySeconds", "maxRetryAfterSeconds", "breakSeconds"];
     private static readonly string[] MappingKeys = ["indicator", "area", "period", "value", "unit", "status", "percentAsFraction"];
     private static readonly string[] FieldKeys = ["from", "const", "codes"];
     private static readonly string[] FreshnessKeys = ["cadence", "publicationLagDays"];
@@ -34,8 +32,10 @@ public static class SourceFileLoader
         [""] = TopKeys,
         ["schedule"] = ScheduleKeys,
         ["file"] = FileKeys,
-        ["http"] = HttpKeys,
-        ["http.resilience"] = ResilienceKeys,
+        ["http"] = HttpSourceLoader.HttpKeys,
+        ["http.resilience"] = HttpSourceLoader.ResilienceKeys,
+        ["http.paging"] = HttpAuthPagingLoader.PagingKeys,
+        ["http.auth"] = HttpAuthPagingLoader.AuthKeys,
         ["mapping"] = MappingKeys,
         ["mapping.*"] = FieldKeys,
         ["freshness"] = FreshnessKeys,
@@ -49,7 +49,9 @@ public static class SourceFileLoader
         return Parse(Path.GetFileNameWithoutExtension(path), Path.GetFileName(path), text, catalogue, path);
     }
 
-    public static (SourceDefinition? Source, IReadOnlyList<ConfigError> Errors) Parse(string id, string file, string text, IndicatorCatalogue catalogue, string filePath = "")
+    /// <summary>Parses a source file's text; <c>environment</c> is where secrets are looked up (the process environment when null).</summary>
+    public static (SourceDefinition? Source, IReadOnlyList<ConfigError> Errors) Parse(string id, string file, string text, IndicatorCatalogue catalogue, string filePath = "",
+        Func<string, string?>? environment = null)
     {
         var errors = new List<ConfigError>();
         YamlMappingNode root;
@@ -70,15 +72,11 @@ public static class SourceFileLoader
         YamlNodes.CheckKeys(file, root, string.Empty, TopKeys, errors);
         var name = YamlNodes.Scalar(root, "name") ?? id;
         var kindText = YamlNodes.Scalar(root, "kind");
-        SourceKind? kind = kindText switch
-        {
-            "csv" => SourceKind.Csv,
-            "http-json" => SourceKind.HttpJson,
-            _ => null,
-        };
+        var kind = SourceKinds.Parse(kindText);
         if (kind is null)
         {
-            errors.Add(YamlNodes.Error(file, YamlNodes.Child(root, "kind") ?? root, "kind", kindText is null ? "is required (csv or http-json)" : $"unknown kind '{kindText}' (csv or http-json)"));
+            var known = string.Join(", ", SourceKinds.All);
+            errors.Add(YamlNodes.Error(file, YamlNodes.Child(root, "kind") ?? root, "kind", kindText is null ? $"is required ({known})" : $"unknown kind '{kindText}' ({known})"));
         }
 
         var schedule = ReadSchedule(file, root, errors);
@@ -91,13 +89,20 @@ public static class SourceFileLoader
         {
             fileSettings = ReadFile(file, Require<YamlMappingNode>(file, root, "file", errors), errors);
         }
-        else if (kind == SourceKind.HttpJson)
+        else if (kind is { } httpKind && SourceKinds.IsHttp(httpKind))
         {
-            http = ReadHttp(file, Require<YamlMappingNode>(file, root, "http", errors), errors);
+            http = HttpSourceLoader.Read(file, Require<YamlMappingNode>(file, root, "http", errors), httpKind, paused, environment ?? Environment.GetEnvironmentVariable, errors);
         }
 
         var mapping = ReadMapping(file, Require<YamlMappingNode>(file, root, "mapping", errors), catalogue, errors);
         var freshness = ReadFreshness(file, root, errors);
+        if (!paused)
+        {
+            // Any field may name a secret, not only the HTTP ones the HTTP loader checks; report each place once.
+            errors.AddRange(SecretCheck.Missing(file, text, environment ?? Environment.GetEnvironmentVariable)
+                .Where(e => !errors.Any(x => x.Line == e.Line && x.Field == e.Field)));
+        }
+
         if (errors.Count > 0 || kind is null || schedule is null || mapping is null)
         {
             return (null, errors);
@@ -226,60 +231,6 @@ public static class SourceFileLoader
         return new FileSettings(path, dropFolder, new CsvSettings(encoding, delimiter, quote, headerRow));
     }
 
-    private static HttpSettings? ReadHttp(string file, YamlMappingNode? node, List<ConfigError> errors)
-    {
-        if (node is null)
-        {
-            return null;
-        }
-
-        YamlNodes.CheckKeys(file, node, "http", HttpKeys, errors);
-        var url = YamlNodes.Scalar(node, "url");
-        if (url is null)
-        {
-            errors.Add(YamlNodes.Error(file, node, "http.url", "is required"));
-        }
-
-        var method = (YamlNodes.Scalar(node, "method") ?? "GET").ToUpperInvariant();
-        if (method is not ("GET" or "POST"))
-        {
-            errors.Add(YamlNodes.Error(file, YamlNodes.Child(node, "method")!, "http.method", "must be GET or POST"));
-        }
-
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (YamlNodes.Child(node, "headers") is YamlMappingNode headerNode)
-        {
-            foreach (var (k, v) in headerNode.Children)
-            {
-                headers[((YamlScalarNode)k).Value!] = (v as YamlScalarNode)?.Value ?? string.Empty;
-            }
-        }
-
-        var resilience = Resilience.Default;
-        if (YamlNodes.Child(node, "resilience") is YamlMappingNode r)
-        {
-            YamlNodes.CheckKeys(file, r, "http.resilience", ResilienceKeys, errors);
-            resilience = new Resilience(
-                TimeSpan.FromSeconds(Int(file, r, "attemptTimeoutSeconds", (int)Resilience.Default.AttemptTimeout.TotalSeconds, errors)),
-                TimeSpan.FromSeconds(Int(file, r, "totalTimeoutSeconds", (int)Resilience.Default.TotalTimeout.TotalSeconds, errors)),
-                Int(file, r, "maxRetries", Resilience.Default.MaxRetries, errors),
-                TimeSpan.FromSeconds(Int(file, r, "baseDelaySeconds", (int)Resilience.Default.BaseDelay.TotalSeconds, errors)),
-                TimeSpan.FromSeconds(Int(file, r, "maxRetryAfterSeconds", (int)Resilience.Default.MaxRetryAfter.TotalSeconds, errors)),
-                TimeSpan.FromSeconds(Math.Max(1, Int(file, r, "breakSeconds", (int)Resilience.Default.BreakDuration.TotalSeconds, errors))));
-            if (resilience.AttemptTimeout > resilience.TotalTimeout)
-            {
-                errors.Add(YamlNodes.Error(file, r, "http.resilience", "attemptTimeoutSeconds must not exceed totalTimeoutSeconds"));
-            }
-
-            if (resilience.MaxRetries is < 0 or > 10)
-            {
-                errors.Add(YamlNodes.Error(file, r, "http.resilience.maxRetries", "must be between 0 and 10"));
-            }
-        }
-
-        return url is null ? null : new HttpSettings(url, method, headers, YamlNodes.Scalar(node, "body"), YamlNodes.Scalar(node, "records") ?? string.Empty, resilience);
-    }
-
     private static RecordMapping? ReadMapping(string file, YamlMappingNode? node, IndicatorCatalogue catalogue, List<ConfigError> errors)
     {
         if (node is null)
@@ -392,7 +343,7 @@ public static class SourceFileLoader
         return text[0];
     }
 
-    private static int Int(string file, YamlMappingNode node, string key, int fallback, List<ConfigError> errors)
+    internal static int Int(string file, YamlMappingNode node, string key, int fallback, List<ConfigError> errors)
     {
         var text = YamlNodes.Scalar(node, key);
         if (text is null)

@@ -99,10 +99,9 @@ public static class CheckCommand
         services.AddSingleton(Options.Create(configuration.GetSection(CollectorOptions.SectionName).Get<CollectorOptions>() ?? new CollectorOptions()));
         services.AddSingleton(paths);
         services.AddSingleton(new SelfAddress { BaseUrl = CliCommands.Option(context.Args, "--self"), DemoEnabled = true });
-        services.AddHttpClient(HttpJsonConnector.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
-        services.AddSingleton<SourcePipelines>();
+        services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton<ISourceConnector, CsvFileConnector>();
-        services.AddSingleton<ISourceConnector, HttpJsonConnector>();
+        services.AddHttpSources();
         return services.BuildServiceProvider();
     }
 }

@@ -60,7 +60,7 @@ public sealed class CollectSourceJob(
             catch (Exception ex)
             {
                 var failure = Classify(ex, cancellationToken);
-                await FinishFailedAsync(connection, runId, failure.Outcome, failure.Message, log);
+                await FinishFailedAsync(connection, runId, failure, log);
                 logger.LogWarning("Run {RunId} of {Source} {Outcome}: {Error}", runId, sourceId, failure.Outcome, failure.Message);
                 throw failure.Rethrow;
             }
@@ -144,7 +144,7 @@ public sealed class CollectSourceJob(
         }, transaction, cancellationToken: cancellationToken));
     }
 
-    private async Task FinishFailedAsync(NpgsqlConnection connection, long runId, string outcome, string error, RunLog log)
+    private async Task FinishFailedAsync(NpgsqlConnection connection, long runId, Failure failure, RunLog log)
     {
         try
         {
@@ -155,8 +155,8 @@ public sealed class CollectSourceJob(
                 WHERE id = @runId
                 """, new
             {
-                finishedAt = timeProvider.GetUtcNow(), outcome, failureClass = outcome.Replace("failed-", string.Empty, StringComparison.Ordinal),
-                error, log.Calls, retries = log.Retries.ToArray(), steps = log.Steps.ToArray(), runId,
+                finishedAt = timeProvider.GetUtcNow(), outcome = failure.Outcome, failureClass = failure.Class,
+                error = failure.Message, log.Calls, retries = log.Retries.ToArray(), steps = log.Steps.ToArray(), runId,
             }));
         }
         catch (NpgsqlException ex)
@@ -165,15 +165,15 @@ public sealed class CollectSourceJob(
         }
     }
 
-    private sealed record Failure(string Outcome, string Message, Exception Rethrow);
+    private sealed record Failure(string Outcome, string Message, Exception Rethrow, string? Class = null);
 
     private static Failure Classify(Exception ex, CancellationToken cancellationToken) => ex switch
     {
         OperationCanceledException when cancellationToken.IsCancellationRequested => new Failure("cancelled", "stopped at shutdown; nothing partial was committed", ex),
-        PermanentSourceException p => new Failure("failed-permanent", p.Message, p),
-        TransientSourceException t => new Failure("failed-transient", t.Message, t),
-        InvalidDataException or ConfigurationException => new Failure("failed-permanent", ex.Message, new PermanentSourceException(ex.Message, ex)),
-        NpgsqlException { IsTransient: true } or TimeoutException or IOException => new Failure("failed-transient", ex.Message, new TransientSourceException(ex.Message, ex)),
-        _ => new Failure("failed-unexpected", $"{ex.GetType().Name}: {ex.Message}", ex),
+        PermanentSourceException p => new Failure("failed-permanent", p.Message, p, p.FailureClass),
+        TransientSourceException t => new Failure("failed-transient", t.Message, t, t.FailureClass),
+        InvalidDataException or ConfigurationException => new Failure("failed-permanent", ex.Message, new PermanentSourceException(ex.Message, ex) { FailureClass = "unreadable" }, "unreadable"),
+        NpgsqlException { IsTransient: true } or TimeoutException or IOException => new Failure("failed-transient", ex.Message, new TransientSourceException(ex.Message, ex) { FailureClass = "transient" }, "transient"),
+        _ => new Failure("failed-unexpected", $"{ex.GetType().Name}: {ex.Message}", ex, "unexpected"),
     };
 }

@@ -11,6 +11,7 @@ public static class DemoApi
     public static IEndpointRouteBuilder MapDemoApi(this IEndpointRouteBuilder app)
     {
         var demo = app.MapGroup("/demo/opendata").ExcludeFromDescription();
+        demo.MapOpenDataSamples();
 
         // A portal-style envelope (code "000000", data wrapped as a JSON string, as Shanghai's portal sends it).
         demo.MapGet("/gov-cloud", () => Results.Json(new

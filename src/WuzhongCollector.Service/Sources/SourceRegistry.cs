@@ -105,11 +105,9 @@ public sealed class SourceRegistry
             }
 
             var name = Path.GetFileName(file);
-            var (definition, fileErrors) = SourceFileLoader.Parse(Path.GetFileNameWithoutExtension(file), name, text, catalogue, file);
-            var secretErrors = SecretCheck.Missing(name, text, environment);
+            var (definition, fileErrors) = SourceFileLoader.Parse(Path.GetFileNameWithoutExtension(file), name, text, catalogue, file, environment);
             errors.AddRange(fileErrors);
-            errors.AddRange(secretErrors);
-            if (definition is not null && secretErrors.Count == 0)
+            if (definition is not null)
             {
                 sources[definition.Id] = definition;
             }

@@ -78,7 +78,7 @@ public sealed class HangfireCollectionTests : IDisposable
 
         Assert.Equal(["succeeded", "failed-transient"], runs.Select(r => r.Outcome));
         Assert.Equal([2, 1], runs.Select(r => r.Attempt));
-        Assert.Equal("txb-5g: HTTP 503 after 2 call(s)", runs[1].Error);
+        Assert.Equal("txb-5g: HTTP 503 (server error) after 2 call(s)", runs[1].Error);
         Assert.Single(runs[1].Retries);
         Assert.Equal(runs[0].JobId, runs[1].JobId);
         Assert.Equal(3, endpoint.Calls);

@@ -80,15 +80,20 @@ public sealed class CollectorHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        // Hangfire logs through one process-wide provider, the last started host's; never let it outlive its host.
+        Hangfire.Logging.LogProvider.SetCurrentLogProvider(new SilentHangfireLog());
+        var dataSource = App.Services.GetRequiredService<NpgsqlDataSource>();
         await App.StopAsync();
         await App.DisposeAsync();
-        // Hangfire and the test's own queries pool by connection string; idle connections would otherwise stay open
-        // for minutes, and many hosts in parallel would exhaust the test cluster's connection slots.
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        NpgsqlConnection.ClearPool(connection);
-
-        // Hangfire's log provider is process-wide; left pointing at this host's disposed logger factory, it
-        // would make Hangfire components created later by other tests throw.
-        Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
+        // Every test has a database and so pools of its own; idle connections would pile up past max_connections.
+        await dataSource.DisposeAsync();
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
     }
+}
+
+internal sealed class SilentHangfireLog : Hangfire.Logging.ILogProvider, Hangfire.Logging.ILog
+{
+    public Hangfire.Logging.ILog GetLogger(string name) => this;
+
+    public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
 }

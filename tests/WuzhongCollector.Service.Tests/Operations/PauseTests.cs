@@ -87,9 +87,9 @@ public sealed class PauseTests : IDisposable
 
         var runs = (await host.QueryAsync<(long Id, string Outcome)>("SELECT id, outcome FROM run ORDER BY id")).ToList();
         Assert.Equal(["failed-transient", "failed-transient"], runs.Select(r => r.Outcome));
-        const string pausedReason = "paused automatically after 2 consecutive failed runs; last error: flaky: HTTP 500 after 1 call(s)";
+        const string pausedReason = "paused automatically after 2 consecutive failed runs; last error: flaky: HTTP 500 (server error) after 1 call(s)";
         Assert.Equal("Failed", state);
-        Assert.Equal($"{pausedReason} | run {runs[1].Id} failed-transient: GET {server.BaseUrl}/api/data | no retries | error: flaky: HTTP 500 after 1 call(s)", reason);
+        Assert.Equal($"{pausedReason} | run {runs[1].Id} failed-transient: GET {server.BaseUrl}/api/data | no retries | error: flaky: HTTP 500 (server error) after 1 call(s)", reason);
         var source = await host.QuerySingleAsync<(bool Paused, string Reason, string By)>("SELECT paused, paused_reason, paused_by FROM source WHERE id = 'flaky'");
         Assert.Equal((true, pausedReason, "auto"), source);
         Assert.Equal(new Dictionary<string, string> { ["flaky"] = HostHangfire.Never }, host.RecurringCrons());

@@ -1,163 +1,284 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
+using Polly.RateLimiting;
 using Polly.Timeout;
+using WuzhongCollector.Core.OpenData;
 using WuzhongCollector.Core.Parsing;
 using WuzhongCollector.Core.Sources;
 using WuzhongCollector.Service.Demo;
 
 namespace WuzhongCollector.Service.Collection.Connectors;
 
-/// <summary>A JSON endpoint: one request through the source's Polly pipeline, records found by a path.</summary>
+/// <summary>
+/// Every HTTP kind (http-json, nbs, nbs-easyquery, ckan, sdmx-json, json-stat, soda): pages of requests through
+/// the source's Polly pipeline, each answer checked (status, HTML, JSON, envelope rule) before anything is
+/// stored, then decoded by kind into raw records. One instance per kind, because jobs pick connectors by kind.
+/// </summary>
 public sealed class HttpJsonConnector(
+    SourceKind kind,
     IHttpClientFactory httpClientFactory,
     SourcePipelines pipelines,
+    RetryAfterCooldowns cooldowns,
     SelfAddress self,
     TimeProvider timeProvider,
     IOptions<CollectorOptions> options) : ISourceConnector
 {
     public const string ClientName = "sources";
 
-    public SourceKind Kind => SourceKind.HttpJson;
+    public SourceKind Kind => kind;
 
     public async Task<FetchedPayload> FetchAsync(SourceDefinition source, RunLog log, CancellationToken cancellationToken)
     {
         var http = source.Http!;
-        var url = self.Expand(http.Url);
-        var origin = SafeOrigin(url);
-        log.Step($"GET {origin}");
-        var attempt = await SendAsync(source, url, log, cancellationToken);
-        var content = attempt.Body;
-        var sha = Convert.ToHexStringLower(SHA256.HashData(content));
-        log.Step($"received {content.Length} bytes after {log.Calls} call(s)");
-        return new FetchedPayload(origin, sha, content.Length, content, null);
+        var origin = RequestPlanner.Origin(http, self.BaseUrl);
+        var host = Uri.TryCreate(origin, UriKind.Absolute, out var uri) ? uri.Authority : origin;
+        if (cooldowns.Until(host) is { } until)
+        {
+            throw new TransientSourceException($"{source.Id}: {host} asked to wait until {until:u} (Retry-After); no call made") { FailureClass = "rate-limited" };
+        }
+
+        log.Step($"{http.Method} {origin}");
+        var pages = new List<PageBody>();
+        var page = PageRequest.First(http.Paging);
+        long bytes = 0;
+        var recordsSoFar = 0;
+        while (true)
+        {
+            var answer = await SendAsync(source, page, host, log, cancellationToken);
+            if (answer is null)
+            {
+                log.Step("HTTP 404: no results (SDMX answers an empty result so)");
+                pages.Add(new PageBody(404, null));
+                break;
+            }
+
+            bytes += answer.Body.Length;
+            if (bytes > options.Value.MaxResponseBytes)
+            {
+                throw new PermanentSourceException($"{source.Id}: {pages.Count + 1} pages hold more than the {options.Value.MaxResponseBytes}-byte limit (Collector:MaxResponseBytes)") { FailureClass = "too-large" };
+            }
+
+            var body = HttpBodies.WithoutBom(answer.Body).ToArray();
+            using var document = JsonRecordReader.Parse(body, origin);
+            CheckEnvelope(source, document.RootElement, origin, log);
+            pages.Add(new PageBody(200, body));
+            if (http.Paging is not { } paging)
+            {
+                break;
+            }
+
+            var records = Decode(source, document.RootElement, origin).Count;
+            recordsSoFar += records;
+            var step = PageCursor.After(paging, page, answer.Url, records, recordsSoFar, Total(document.RootElement, paging, origin), Next(document.RootElement, paging, origin));
+            if (step.Failure is { } failure)
+            {
+                throw new PermanentSourceException($"{source.Id}: {failure}") { FailureClass = "paging" };
+            }
+
+            log.Step(step.Reason);
+            if (step.Next is null)
+            {
+                break;
+            }
+
+            page = step.Next;
+        }
+
+        var content = PagedPayload.Pack(pages);
+        log.Step($"received {bytes} bytes in {pages.Count} page(s) after {log.Calls} call(s)");
+        return new FetchedPayload(origin, Convert.ToHexStringLower(SHA256.HashData(content)), content.Length, content, null);
     }
 
     public IEnumerable<RawRecord> Read(SourceDefinition source, FetchedPayload payload, CancellationToken cancellationToken)
     {
-        using var document = JsonRecordReader.Parse(payload.Content, payload.Origin);
-        return JsonRecordReader.Read(document.RootElement, source.Http!.RecordsPath, payload.Origin).ToList();
+        using var document = JsonRecordReader.Parse(payload.Content ?? File.ReadAllBytes(payload.FilePath!), payload.Origin);
+        try
+        {
+            return OpenDataReader.ReadPages(source.Kind, source.Http!, PagedPayload.Unpack(document.RootElement), payload.Origin).ToList();
+        }
+        catch (PayloadException ex)
+        {
+            throw new PermanentSourceException($"{source.Id}: {ex.Message}", ex) { FailureClass = ex.FailureClass };
+        }
     }
 
-    private async Task<HttpAttempt> SendAsync(SourceDefinition source, string url, RunLog log, CancellationToken cancellationToken)
+    private IReadOnlyList<RawRecord> Decode(SourceDefinition source, JsonElement root, string origin)
+    {
+        try
+        {
+            return OpenDataReader.Read(source.Kind, source.Http!, root, origin);
+        }
+        catch (PayloadException ex)
+        {
+            throw new PermanentSourceException($"{source.Id}: {ex.Message}", ex) { FailureClass = ex.FailureClass };
+        }
+    }
+
+    private static void CheckEnvelope(SourceDefinition source, JsonElement root, string origin, RunLog log)
+    {
+        var http = source.Http!;
+        if (http.Success is not { } rule || rule.Check(root, origin) is not { } failed)
+        {
+            return;
+        }
+
+        var message = EnvelopeRule.Message(root, http.MessagePaths, origin);
+        log.Step($"envelope rule '{rule}' failed: {failed}");
+        throw new PermanentSourceException($"{source.Id}: the answer failed the success rule '{rule}' ({failed}){(message is null ? string.Empty : $": {message}")}") { FailureClass = "envelope" };
+    }
+
+    private static long? Total(JsonElement root, Paging paging, string origin) =>
+        paging.TotalPath is { } path && JsonRecordReader.Select(root, path, origin) is { } found
+        && long.TryParse(found.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var total) ? total : null;
+
+    private static string? Next(JsonElement root, Paging paging, string origin) =>
+        paging.NextPath is { } path && JsonRecordReader.Select(root, path, origin) is { ValueKind: JsonValueKind.String } found ? found.GetString() : null;
+
+    /// <summary>One page through the pipeline; null when the answer means "no results" (SDMX's 404).</summary>
+    private async Task<HttpAttempt?> SendAsync(SourceDefinition source, PageRequest page, string host, RunLog log, CancellationToken cancellationToken)
     {
         var pipeline = pipelines.For(source);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(SourcePipelines.RunLogKey, log);
+        context.Properties.Set(SourcePipelines.HostKey, host);
         HttpAttempt result;
         try
         {
             result = await pipeline.ExecuteAsync(
-                static async (ctx, state) => await state.connector.AttemptAsync(state.source, state.url, state.log, ctx.CancellationToken),
+                static async (ctx, state) => await state.connector.AttemptAsync(state.source, state.page, state.log, ctx.CancellationToken),
                 context,
-                (connector: this, source, url, log));
+                (connector: this, source, page, log));
         }
         catch (BrokenCircuitException ex)
         {
-            throw new TransientSourceException($"{source.Id}: circuit open after repeated failures; no call made ({ex.Message})", ex);
+            throw new TransientSourceException($"{source.Id}: circuit open after repeated failures; no call made ({ex.Message})", ex) { FailureClass = "circuit-open" };
         }
         catch (TimeoutRejectedException ex)
         {
-            throw new TransientSourceException($"{source.Id}: no answer within the budget after {log.Calls} call(s) ({ex.Timeout.TotalSeconds:0.#} s)", ex);
+            throw new TransientSourceException($"{source.Id}: no answer within {ex.Timeout.TotalSeconds:0.#} s after {log.Calls} call(s)", ex) { FailureClass = "timeout" };
+        }
+        catch (RateLimiterRejectedException ex)
+        {
+            throw new TransientSourceException($"{source.Id}: too many calls queued for {host} after {log.Calls} call(s)", ex) { FailureClass = "rate-limited" };
+        }
+        catch (HttpIOException ex) when (ex.HttpRequestError == HttpRequestError.ResponseEnded)
+        {
+            throw new TransientSourceException($"{source.Id}: the answer ended before its body was complete after {log.Calls} call(s)", ex) { FailureClass = "truncated" };
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            throw new TransientSourceException($"{source.Id}: {ex.Message} after {log.Calls} call(s)", ex);
+            throw new TransientSourceException($"{source.Id}: {ex.Message} after {log.Calls} call(s)", ex) { FailureClass = "connection" };
+        }
+        catch (ConfigException ex)
+        {
+            throw new PermanentSourceException($"{source.Id}: {ex.Message}", ex) { FailureClass = "config" };
         }
         finally
         {
             ResilienceContextPool.Shared.Return(context);
         }
 
-        return Classify(source, result, log);
+        return Classify(source, result, host, log);
     }
 
-    private async Task<HttpAttempt> AttemptAsync(SourceDefinition source, string url, RunLog log, CancellationToken cancellationToken)
+    private async Task<HttpAttempt> AttemptAsync(SourceDefinition source, PageRequest page, RunLog log, CancellationToken cancellationToken)
     {
-        var http = source.Http!;
+        var now = timeProvider.GetUtcNow();
+        var zone = TimeZones.TryResolve(source.Schedule.TimeZone, out var resolved) ? resolved : TimeZoneInfo.Utc;
+        // Planned per attempt: signatures carry a fresh timestamp and nonce every time.
+        var planned = RequestPlanner.Plan(source.Http!, page, new CallContext(
+            TimeZoneInfo.ConvertTime(now, zone), Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), self.BaseUrl, Environment.GetEnvironmentVariable));
         log.CountCall();
-        // Secrets are substituted here, at call time only, so they never reach the run log, origin or errors.
-        using var request = new HttpRequestMessage(new HttpMethod(http.Method), SecretReferences.Expand(url, Environment.GetEnvironmentVariable));
-        foreach (var (name, value) in http.Headers)
+        using var request = new HttpRequestMessage(new HttpMethod(planned.Method), planned.Url);
+        foreach (var (name, value) in planned.Headers)
         {
-            request.Headers.TryAddWithoutValidation(name, SecretReferences.Expand(value, Environment.GetEnvironmentVariable));
+            request.Headers.TryAddWithoutValidation(name, value);
         }
 
-        if (http.Body is not null)
+        if (planned.Content is not null)
         {
-            request.Content = new StringContent(SecretReferences.Expand(http.Body, Environment.GetEnvironmentVariable), Encoding.UTF8, "application/json");
+            request.Content = new ByteArrayContent(planned.Content);
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(planned.ContentType! + (planned.ContentType!.Contains("charset", StringComparison.OrdinalIgnoreCase) ? string.Empty : "; charset=utf-8"));
         }
 
         var client = httpClientFactory.CreateClient(ClientName);
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        var body = await ReadLimitedAsync(response.Content, options.Value.MaxResponseBytes, source.Id, cancellationToken);
-        return new HttpAttempt(response.StatusCode, response.Content.Headers.ContentType?.MediaType, body, RetryAfter(response.Headers.RetryAfter));
+        var body = await HttpBodies.ReadLimitedAsync(response.Content, options.Value.MaxResponseBytes, source.Id, cancellationToken);
+        var shape = response.IsSuccessStatusCode ? HttpBodies.Shape(body, response.Content.Headers.ContentType?.MediaType) : BodyShape.NotChecked;
+        return new HttpAttempt(response.StatusCode, response.Content.Headers.ContentType?.MediaType, body, RetryAfter(response.Headers.RetryAfter), planned.Url, shape);
     }
 
-    private static HttpAttempt Classify(SourceDefinition source, HttpAttempt result, RunLog log)
+    private HttpAttempt? Classify(SourceDefinition source, HttpAttempt result, string host, RunLog log)
     {
         var status = (int)result.Status;
-        if (result.IsTransientStatus)
+        var budget = source.Http!.Resilience;
+        if (result.RetryAfter is { } wait && wait > budget.MaxRetryAfter && result.IsTransient)
         {
-            var wait = result.RetryAfter is { } ra ? $", Retry-After {ra.TotalSeconds:0} s" : string.Empty;
-            throw new TransientSourceException($"{source.Id}: HTTP {status}{wait} after {log.Calls} call(s)");
+            var until = cooldowns.Start(host, wait);
+            throw new TransientSourceException(
+                $"{source.Id}: HTTP {status} asks to wait {wait.TotalSeconds:0} s, more than this source may wait in a run ({budget.MaxRetryAfter.TotalSeconds:0} s); no call to {host} before {until:u}")
+            { FailureClass = "rate-limited" };
+        }
+
+        if (result.IsTransient)
+        {
+            var (failureClass, what) = result switch
+            {
+                { Shape: BodyShape.Truncated } => ("truncated", "the body was cut off"),
+                { Status: HttpStatusCode.TooManyRequests } => ("rate-limited", "too many requests"),
+                { Status: HttpStatusCode.Accepted } => ("not-ready", "the answer is still being prepared"),
+                { Status: HttpStatusCode.RequestTimeout } => ("request-timeout", "the server timed out"),
+                _ => ("server-error", "server error"),
+            };
+            throw new TransientSourceException($"{source.Id}: HTTP {status} ({what}) after {log.Calls} call(s)") { FailureClass = failureClass };
         }
 
         if (result.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
-            throw new PermanentSourceException($"{source.Id}: HTTP {status}: authentication or permission refused");
+            throw new PermanentSourceException($"{source.Id}: HTTP {status}: authentication or permission refused{MessageOf(source, result)}") { FailureClass = "auth" };
+        }
+
+        if (result.Status == HttpStatusCode.NotFound && source.Kind == SourceKind.SdmxJson)
+        {
+            return null;
         }
 
         if (status >= 400)
         {
-            throw new PermanentSourceException($"{source.Id}: HTTP {status}");
+            throw new PermanentSourceException($"{source.Id}: HTTP {status}{MessageOf(source, result)}") { FailureClass = "client-error" };
         }
 
-        if (LooksLikeHtml(result))
+        switch (result.Shape)
         {
-            throw new PermanentSourceException($"{source.Id}: the endpoint sent an HTML page (content type '{result.ContentType}') instead of JSON");
+            case BodyShape.Html:
+                throw new PermanentSourceException($"{source.Id}: the endpoint sent an HTML page (content type '{result.ContentType}') instead of JSON") { FailureClass = "html" };
+            case BodyShape.NotJson:
+                throw new PermanentSourceException($"{source.Id}: the answer is not JSON (content type '{result.ContentType}', {result.Body.Length} bytes)") { FailureClass = "not-json" };
+        }
+
+        if (result.ContentType is { } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase))
+        {
+            log.Step($"content type '{type}' but the body is JSON; read as JSON");
         }
 
         return result;
     }
 
-    private static bool LooksLikeHtml(HttpAttempt result)
+    private static string MessageOf(SourceDefinition source, HttpAttempt result)
     {
-        if (result.ContentType is "text/html" or "application/xhtml+xml")
+        if (HttpBodies.Shape(result.Body, result.ContentType) != BodyShape.Json)
         {
-            return true;
+            return string.Empty;
         }
 
-        var start = Encoding.UTF8.GetString(result.Body, 0, Math.Min(result.Body.Length, 256)).TrimStart('\uFEFF', ' ', '\r', '\n', '\t');
-        return start.StartsWith('<');
-    }
-
-    private static async Task<byte[]> ReadLimitedAsync(HttpContent content, long limit, string sourceId, CancellationToken cancellationToken)
-    {
-        if (content.Headers.ContentLength > limit)
-        {
-            throw new PermanentSourceException($"{sourceId}: the body is {content.Headers.ContentLength} bytes, over the {limit}-byte limit");
-        }
-
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                throw new PermanentSourceException($"{sourceId}: the body is over the {limit}-byte limit");
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
+        using var document = JsonDocument.Parse(HttpBodies.WithoutBom(result.Body).ToArray());
+        return EnvelopeRule.Message(document.RootElement, source.Http!.MessagePaths, source.Id) is { } message ? $": {message}" : string.Empty;
     }
 
     private TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header switch
@@ -166,8 +287,4 @@ public sealed class HttpJsonConnector(
         { Date: { } date } => date - timeProvider.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
         _ => null,
     };
-
-    /// <summary>The URL without its query string, which is where portals put keys and signatures.</summary>
-    public static string SafeOrigin(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path) : url.Split('?')[0];
 }
