@@ -1,6 +1,7 @@
 using WuzhongCollector.Core.Catalogue;
 using WuzhongCollector.Core.Parsing;
 using WuzhongCollector.Core.Sources;
+using WuzhongCollector.Core.Tables;
 
 namespace WuzhongCollector.Core.Normalisation;
 
@@ -32,7 +33,9 @@ public sealed class RecordMapper(RecordMapping mapping, IndicatorCatalogue catal
             return (null, rejection);
         }
 
-        if (!PeriodParser.TryParse(periodText, out var period, contextYear))
+        // A table's title year completes periods written without one (1-9月 in a 2023 report).
+        var table = record.Table;
+        if (!PeriodParser.TryParse(periodText, out var period, contextYear ?? table?.Shape.Period?.Year))
         {
             return (null, Reject(record, mapping.Period, "period", $"'{periodText}' is not a period this service reads (e.g. 2023, 2023年9月, 2023-Q1, 2023年1-9月)"));
         }
@@ -50,7 +53,7 @@ public sealed class RecordMapper(RecordMapping mapping, IndicatorCatalogue catal
             return (null, new Rejection(valueWhere, "value", valueText, reading.Problem!));
         }
 
-        var status = ObservationStatus.Normal;
+        var status = mapping.Status is null && table is not null ? table.StatusFor(mapping.Value.From, period) : ObservationStatus.Normal;
         if (mapping.Status is not null)
         {
             var statusText = mapping.Status.Const ?? record.Get(mapping.Status.From!);
@@ -72,6 +75,9 @@ public sealed class RecordMapper(RecordMapping mapping, IndicatorCatalogue catal
                 unit = null;
             }
         }
+
+        // A blank or unmapped unit falls back to what the table states: the value column's header, then its "单位：" row.
+        unit ??= table?.UnitFor(mapping.Value.From);
 
         if (reading.HasPercentSign)
         {
@@ -110,7 +116,9 @@ public sealed class RecordMapper(RecordMapping mapping, IndicatorCatalogue catal
 
         if (string.IsNullOrWhiteSpace(value))
         {
-            rejection = Reject(record, map, field, $"{field} is blank");
+            rejection = Reject(record, map, field, map.From == TableFieldDictionary.PeriodField
+                ? "no period: the title rows and sheet name state none; map mapping.period to a period column"
+                : $"{field} is blank");
             return false;
         }
 

@@ -1,4 +1,5 @@
 using WuzhongCollector.Core.Parsing;
+using WuzhongCollector.Core.Tables;
 
 namespace WuzhongCollector.Core.Sources;
 
@@ -6,6 +7,8 @@ public enum SourceKind
 {
     Csv,
     HttpJson,
+    /// <summary>An .xlsx or .xls workbook.</summary>
+    Excel,
 }
 
 /// <summary>
@@ -23,19 +26,24 @@ public sealed record SourceDefinition(
     FileSettings? File = null,
     HttpSettings? Http = null,
     bool Paused = false,
-    string? PausedReason = null)
+    string? PausedReason = null,
+    TableLayout? Layout = null)
 {
     public string KindText => Kind switch
     {
         SourceKind.Csv => "csv",
+        SourceKind.Excel => "excel",
         _ => "http-json",
     };
 }
 
 public sealed record Schedule(string Cron, string TimeZone);
 
-/// <summary>Where a file source finds its file: one path, or every new file in a drop folder.</summary>
-public sealed record FileSettings(string? Path, string? DropFolder, CsvSettings Csv);
+/// <summary>
+/// Where a file source finds its file: one path, or every new file in a drop folder. <paramref name="Sheet"/>
+/// picks a workbook's sheet by name, 1-based index among visible sheets, or "*" for all.
+/// </summary>
+public sealed record FileSettings(string? Path, string? DropFolder, CsvSettings Csv, string? Sheet = null);
 
 public sealed record HttpSettings(
     string Url,
