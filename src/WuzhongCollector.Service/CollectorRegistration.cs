@@ -46,7 +46,7 @@ public static class CollectorRegistration
         services.AddHttpClient(HttpJsonConnector.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<SourcePipelines>();
         services.AddSingleton<SelfAddress>(_ => new SelfAddress { DemoEnabled = options.DemoEndpoints ?? builder.Environment.IsDevelopment() });
-        services.AddSingleton<ISourceConnector, CsvFileConnector>();
+        services.AddFileSources();
         services.AddSingleton<ISourceConnector, HttpJsonConnector>();
         services.AddTransient<CollectSourceJob>();
         services.AddSingleton<RecurringJobSync>();

@@ -4,6 +4,9 @@ using WuzhongCollector.Core.Normalisation;
 
 namespace WuzhongCollector.Core.Tables;
 
+/// <summary>Where a value sits in a sheet or CSV file, for rejects and previews.</summary>
+public sealed record CellAddress(string? Sheet, int Row, string? Column, string? Header);
+
 /// <summary>A row label as the table wrote it, whether it is a sub-item (其中, #, indented) and of which row.</summary>
 internal readonly record struct RowLabel(string? Raw, bool IsSubItem, string? ParentRaw);
 
@@ -85,19 +88,25 @@ public sealed class TableFieldDictionary : IReadOnlyDictionary<string, string?>
         _ => Shape.IndexOf(field),
     };
 
-    public string Where(string field)
+    /// <summary>The cell a field was read from: sheet, row, column letter and header; null for what only the title states.</summary>
+    public CellAddress? Address(string field)
     {
         var column = ColumnOf(field);
         if (column < 0)
         {
-            return field is PeriodField or TitleField && Shape.TitleRow is { } titleRow
-                ? $"{Shape.Origin} {Shape.Position(titleRow)} (title)"
-                : $"{Shape.Origin} {Shape.Position(Row)}";
+            return field is PeriodField or TitleField && Shape.TitleRow is { } titleRow ? new CellAddress(Shape.Sheet, titleRow, null, "(title)") : null;
         }
 
         // A period read from a wide table's header is located at the header cell.
-        return Shape.Where(field is PeriodField or Column ? Shape.HeaderRow : Row, column);
+        return new CellAddress(Shape.Sheet, field is PeriodField or Column ? Shape.HeaderRow : Row, ColumnHeader.Letter(column), Shape.Names[column]);
     }
+
+    public string Where(string field) => Address(field) switch
+    {
+        null => $"{Shape.Origin} {Shape.Position(Row)}",
+        { Column: null } title => $"{Shape.Origin} {Shape.Position(title.Row)} (title)",
+        var cell => Shape.Where(cell.Row, Shape.IndexOf(cell.Header!)),
+    };
 
     /// <summary>The unit of a value read from <paramref name="valueField"/>: its column header's, else the table's "单位：" row.</summary>
     public string? UnitFor(string? valueField)

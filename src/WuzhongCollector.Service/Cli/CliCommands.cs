@@ -12,6 +12,7 @@ public static class CliCommands
     private static readonly Dictionary<string, (string Usage, Func<string[], TextWriter, CancellationToken, Task<int>> Run)> Verbs = new(StringComparer.Ordinal)
     {
         ["validate"] = ("validate                 check the catalogue and every source file; exit 1 on any error", ValidateAsync),
+        ["preview"] = (PreviewCommand.Usage, PreviewCommand.RunAsync),
     };
 
     public static bool IsVerb(string[] args) => args.Length > 0 && (Verbs.ContainsKey(args[0]) || args[0] is "help" or "--help");
