@@ -35,6 +35,11 @@ internal static class Fixtures
             SheetSpec.Write(xlsx, [Fractions()], Path.Combine(testData, "fractions.xlsx"));
         }
 
+        using (var xlsx = new XlsxWriter())
+        {
+            SheetSpec.Write(xlsx, [MonthlyReportBroken()], Path.Combine(testData, "monthly-report-broken.xlsx"));
+        }
+
         Csv(Path.Combine(testData, "ytd-2023.gb18030.csv"), YearToDateCsv, TextEncodings.Gb18030);
         Csv(Path.Combine(testData, "two-level-2023-09.csv"), TwoLevelCsv, new UTF8Encoding(true));
         Csv(Path.Combine(testData, "header-unit.csv"), HeaderUnitCsv, new UTF8Encoding(false));
@@ -86,6 +91,17 @@ internal static class Fixtures
             ["累计建成5G基站", "个", 4215.0, 4215.0, 3120.0, 3120.0],
         ], [(1, 1, 2, 1), (1, 2, 2, 2), (1, 3, 1, 4), (1, 5, 1, 6)]);
         return [hidden, report, annex];
+    }
+
+    /// <summary>The monthly report as a department might break it: a unit typed into a value, a new row, a wrong unit.</summary>
+    public static SheetSpec MonthlyReportBroken()
+    {
+        var report = MonthlyReport()[1];
+        var rows = report.Rows.Select(r => (object?[])r.Clone()).ToArray();
+        rows[4][3] = "448.5亿";
+        rows[5][0] = "　　其中：集成电路设计收入";
+        rows[7][1] = "万元";
+        return report with { Rows = rows };
     }
 
     /// <summary>A wide table, years as columns: a status in a header, a note naming a year, missing markers, %.</summary>

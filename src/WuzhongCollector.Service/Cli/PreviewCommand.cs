@@ -48,7 +48,7 @@ public static class PreviewCommand
             return 1;
         }
 
-        var file = fileIndex >= 0 ? Path.GetFullPath(args[fileIndex + 1]) : DefaultFile(source, paths);
+        var file = fileIndex >= 0 ? GivenFile(args[fileIndex + 1], paths) : DefaultFile(source, paths);
         if (file is null || !File.Exists(file))
         {
             await output.WriteLineAsync(file is null
@@ -84,6 +84,10 @@ public static class PreviewCommand
         { DropFolder: { } folder } when Directory.Exists(paths.Resolve(folder)) => DropFolder.Pending(paths.Resolve(folder)).FirstOrDefault(),
         _ => null,
     };
+
+    /// <summary>A relative --file is looked for in the working folder, then in the config folder (like source paths).</summary>
+    private static string GivenFile(string file, ConfigPaths paths) =>
+        Path.IsPathRooted(file) || File.Exists(file) ? Path.GetFullPath(file) : paths.Resolve(file);
 
     internal static string Json(object value) => JsonSerializer.Serialize(value, JsonOptions);
 
