@@ -6,6 +6,10 @@ switch (args.FirstOrDefault())
     case "fixtures":
         Fixtures.WriteAll(root);
         return 0;
+    case "bench":
+        return Bench.Run(root, args);
+    case "bench-one" when args.Length == 3:
+        return Bench.One(root, args[1], args[2]);
     case "dump" when args.Length >= 2:
         using (var stream = File.OpenRead(args[1]))
         {
@@ -21,7 +25,7 @@ switch (args.FirstOrDefault())
 
         return 0;
     default:
-        Console.WriteLine("usage: dotnet run --project tests/WuzhongCollector.TableTools -- fixtures");
+        Console.WriteLine("usage: dotnet run --project tests/WuzhongCollector.TableTools -- fixtures | bench [csvRows xlsxRows] | dump <workbook> [sheet]");
         return 2;
 }
 
