@@ -189,3 +189,49 @@ public sealed class WideAndLongTableTests
         Assert.Equal([("2021", 86.5m), ("2022", 94m), ("2023", 100m)], observations.Select(o => (o.Period, o.Value)));
     }
 }
+
+public sealed class CsvDialectTests
+{
+    [Fact]
+    public void Read_DelimiterAndQuoteFromConfig_SplitFieldsAsConfigured()
+    {
+        var source = Source("""
+            name: dialect
+            kind: csv
+            schedule: { cron: "0 2 * * *" }
+            file: { path: x.csv, delimiter: ";", quote: "'" }
+            mapping:
+              indicator: { from: 指标名称, codes: { 数字经济核心产业增加值: DE_CORE_VALUE_ADDED } }
+              period: 期别
+              value: 数值
+              unit: { const: 元 }
+            """);
+
+        var (observations, rejects) = Run(source, "semicolon-quote.csv");
+
+        Assert.Equal([new Obs("DE_CORE_VALUE_ADDED", "2022", 0.04485m, "normal", "semicolon-quote.csv row 2 column '数值'")], observations);
+        Assert.Equal("no indicator code for '推广应用工业机器人;示例'; add it to mapping.indicator.codes", Assert.Single(rejects).Reason);
+    }
+
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("gb18030")]
+    public void Read_Gb18030DetectedOrConfigured_ReadsTheSameText(string encoding)
+    {
+        var source = Source($$"""
+            name: encoding
+            kind: csv
+            schedule: { cron: "0 2 * * *" }
+            file: { path: x.csv, encoding: {{encoding}} }
+            layout: { header: 3 }
+            mapping:
+              indicator: { from: 指标名称, codes: { 数字经济核心产业增加值: DE_CORE_VALUE_ADDED } }
+              period: 期别
+              value: 数值
+            """);
+
+        var (observations, _) = Run(source, "ytd-2023.gb18030.csv");
+
+        Assert.Equal(["2023-01..2023-09", "2023-01..2023-06", "2023-Q1"], observations.Select(o => o.Period));
+    }
+}
