@@ -2,6 +2,7 @@ using Hangfire;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Npgsql;
 using WuzhongCollector.Service.Catalogue;
 using WuzhongCollector.Service.Collection;
@@ -52,19 +53,24 @@ public static class CollectorRegistration
         services.AddSingleton<RecurringJobSync>();
         services.AddHostedService<StartupTasks>();
 
+        // Our own storage instance in DI: Hangfire's default registration hands out the static
+        // JobStorage.Current, which is wrong when two hosts share a process (tests, tools).
+        var storageOptions = new PostgreSqlStorageOptions
+        {
+            SchemaName = "hangfire",
+            PrepareSchemaIfNecessary = true,
+            // Sliding: a killed worker's job returns after about one timeout, and long runs are not duplicated.
+            UseSlidingInvisibilityTimeout = true,
+            InvisibilityTimeout = options.InvisibilityTimeout,
+            QueuePollInterval = options.QueuePollInterval,
+        };
+        var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);
+        services.AddSingleton<JobStorage>(storage);
         services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(c => c.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
-            {
-                SchemaName = "hangfire",
-                PrepareSchemaIfNecessary = true,
-                // Sliding: a killed worker's job returns after about one timeout, and long runs are not duplicated.
-                UseSlidingInvisibilityTimeout = true,
-                InvisibilityTimeout = options.InvisibilityTimeout,
-                QueuePollInterval = options.QueuePollInterval,
-            }));
+            .UseStorage(storage));
         ConfigureRetries(options);
         if (options.RunScheduler)
         {

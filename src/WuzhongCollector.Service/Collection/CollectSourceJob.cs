@@ -70,10 +70,23 @@ public sealed class CollectSourceJob(
         }
         finally
         {
+            await UnlockAsync(connection, sourceId);
+        }
+    }
+
+    /// <summary>A lost connection has already released the lock; never let unlocking hide the run's own error.</summary>
+    private async Task UnlockAsync(NpgsqlConnection connection, string sourceId)
+    {
+        try
+        {
             if (connection.State == System.Data.ConnectionState.Open)
             {
                 await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(hashtext('source:' || @sourceId))", new { sourceId }, cancellationToken: CancellationToken.None));
             }
+        }
+        catch (NpgsqlException ex)
+        {
+            logger.LogWarning(ex, "Could not release the run lock of {Source}; it went with its connection", sourceId);
         }
     }
 

@@ -86,6 +86,30 @@ public sealed class EmbeddedPostgres
         }
     }
 
+    /// <summary>
+    /// Stops the cluster once process <paramref name="pid"/> is gone, however it ends (even kill -9):
+    /// a detached shell polls for it. Test runs use this, since the test host may be killed at the end.
+    /// </summary>
+    public void StopWhenProcessExits(int pid)
+    {
+        var stop = IsRoot
+            ? $"runuser -u postgres -- '{Path.Combine(bin, "pg_ctl")}' -D '{DataDirectory}' -m fast stop"
+            : $"'{Path.Combine(bin, "pg_ctl")}' -D '{DataDirectory}' -m fast stop";
+        var start = new ProcessStartInfo("setsid")
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in (string[])["bash", "-c", $"while kill -0 {pid} 2>/dev/null; do sleep 1; done; {stop} >/dev/null 2>&1"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        Process.Start(start)?.Dispose();
+    }
+
     /// <summary>Creates the application role and a database it owns, if missing.</summary>
     public async Task EnsureDatabaseAsync(string database, CancellationToken cancellationToken)
     {

@@ -40,7 +40,10 @@ public sealed class CollectorHost : IAsyncDisposable
         {
             ["ConnectionStrings:Collector"] = connectionString,
             ["Collector:ConfigDirectory"] = config.Directory,
-            ["Collector:RetryDelaysSeconds:0"] = "1",
+            // Three entries, so none of appsettings.json's longer delays survive the index-wise merge.
+            ["Collector:RetryDelaysSeconds:0"] = "2",
+            ["Collector:RetryDelaysSeconds:1"] = "2",
+            ["Collector:RetryDelaysSeconds:2"] = "2",
             ["Collector:QueuePollInterval"] = "00:00:00.200",
             ["Collector:TriggerNewSourcesOnStart"] = "false",
             ["Urls"] = "http://127.0.0.1:0",

@@ -53,7 +53,7 @@ public static class TestServer
         await embedded.EnsureRunningAsync("postgres", CancellationToken.None);
         if (embedded.StartedHere)
         {
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => embedded.StopAsync().GetAwaiter().GetResult();
+            embedded.StopWhenProcessExits(Environment.ProcessId);
         }
 
         return embedded;

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using Hangfire;
+using Hangfire.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace WuzhongCollector.Service.Tests.Demo;
+
+/// <summary>What a newcomer sees on first run: the bundled config, Development, no set-up.</summary>
+public sealed class DemoTests
+{
+    [Fact]
+    public async Task FirstRun_DemoSourcesRun_AndTheFlakyOneShowsItsTransientFailureAndRetry()
+    {
+        using var config = new TestConfig();
+        var configDirectory = Path.Combine(TestConfig.RepoRoot(), "config");
+        await using var host = await CollectorHost.StartAsync(
+            config,
+            settings: new Dictionary<string, string?>
+            {
+                ["Collector:ConfigDirectory"] = configDirectory,
+                ["Collector:TriggerNewSourcesOnStart"] = "true",
+                // As in appsettings.Development.json, the first retry comes after the demo source's 5 s circuit break.
+                ["Collector:RetryDelaysSeconds:0"] = "6",
+            },
+            environment: "Development");
+
+        var runs = await Eventually.Async(async () =>
+        {
+            var list = (await host.Http.GetFromJsonAsync<List<JsonElement>>("/api/runs?source=txb-5g-base-stations-api"))!;
+            return list.Any(r => r.GetProperty("outcome").GetString() == "succeeded") ? list : null;
+        }, seconds: 90);
+        using var storage = host.Services.GetRequiredService<JobStorage>().GetConnection();
+        var jobIds = storage.GetRecurringJobs().Select(j => j.Id).Order().ToList();
+        var sourceFiles = Directory.GetFiles(Path.Combine(configDirectory, "sources"), "*.yaml").Select(f => Path.GetFileNameWithoutExtension(f)!).Order().ToList();
+        var stations = await host.Http.GetFromJsonAsync<SeriesDto>("/api/series/BASE_STATIONS_5G");
+        var valueAdded = await host.Http.GetFromJsonAsync<SeriesDto>("/api/series/DE_CORE_VALUE_ADDED");
+        var dashboard = await host.Http.GetAsync("/hangfire");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, dashboard.StatusCode);
+        Assert.Equal(sourceFiles, jobIds);
+        Assert.Equal(["succeeded", "failed-transient"], runs.Select(r => r.GetProperty("outcome").GetString()));
+        Assert.Equal([2, 1], runs.Select(r => r.GetProperty("attempt").GetInt32()));
+        Assert.Equal([("2021", 3120m), ("2022", 4215m), ("2023-09", 4630m)], stations!.Points.Select(p => (p.Period, p.Value)));
+        Assert.Equal([330.5m, 389.2m, 448.5m, 520.0m], valueAdded!.Points.Select(p => p.Value));
+    }
+}
