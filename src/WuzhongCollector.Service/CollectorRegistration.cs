@@ -59,7 +59,7 @@ public static class CollectorRegistration
         }
 
         services.AddSingleton<SelfAddress>(_ => new SelfAddress { DemoEnabled = options.DemoEndpoints ?? builder.Environment.IsDevelopment() });
-        services.AddSingleton<ISourceConnector, CsvFileConnector>();
+        services.AddFileSources();
         services.AddHttpSources();
         services.AddTransient<CollectSourceJob>();
         services.AddSingleton<RecurringJobSync>();

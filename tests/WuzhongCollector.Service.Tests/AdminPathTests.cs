@@ -6,7 +6,7 @@ namespace WuzhongCollector.Service.Tests;
 
 /// <summary>
 /// Acceptance 1, scripted from the README alone: take its example source file, validate it, check it (the
-/// preview verb from the exports work slots in here), drop it into the running service's config/sources,
+/// preview verb), drop it into the running service's config/sources,
 /// see it scheduled without a restart, pause it from the CLI and resume it through the API.
 /// </summary>
 public sealed class AdminPathTests : IDisposable
@@ -29,7 +29,7 @@ public sealed class AdminPathTests : IDisposable
         await using var host = await CollectorHost.StartAsync(config, settings: Credentials.Settings());
         settings["ConnectionStrings:Collector"] = host.ConnectionString;
 
-        // 1. validate the draft, 2. check it (hook: issue 3's `preview gxj-monthly` runs here too).
+        // 1. validate the draft, 2. check it, 3. preview what it would store.
         var validate = new StringWriter();
         Assert.Equal(0, await CliCommands.RunAsync(["validate", draft], validate, CancellationToken.None, settings));
         Assert.StartsWith("OK: 44 indicators, 1 source(s)", validate.ToString(), StringComparison.Ordinal);
@@ -37,21 +37,29 @@ public sealed class AdminPathTests : IDisposable
         var check = new StringWriter();
         Assert.Equal(0, await CliCommands.RunAsync(["check", "gxj-monthly"], check, CancellationToken.None, settings));
         Assert.EndsWith("OK gxj-monthly: reachable, readable, every mapped field present (nothing was stored)\n", check.ToString(), StringComparison.Ordinal);
+        // The README's example maps one indicator of the sample export, so preview shows the other rows as rejects.
+        var preview = new StringWriter();
+        Assert.Equal(1, await CliCommands.RunAsync(["preview", "gxj-monthly"], preview, CancellationToken.None, settings));
+        Assert.Contains("REJECT  error      indicator samples/gxj-digital-economy-2021-2023.csv row 6 column '指标名称': no indicator code for '电子信息产业规模'", preview.ToString(), StringComparison.Ordinal);
+        Assert.EndsWith(
+            "gxj-monthly: 4 observation(s) would be stored, 10 reject(s), 0 missing or below unit, from samples/gxj-digital-economy-2021-2023.csv; nothing was written\n",
+            preview.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, await host.ScalarAsync<long>("SELECT count(*) FROM observation"));
 
-        // 3. scheduled by the running service, no restart.
+        // 4. scheduled by the running service, no restart.
         await host.WaitForRecurringAsync(new Dictionary<string, string> { ["gxj-monthly"] = "0 2 * * *" });
 
         var listed = (await host.Http.GetFromJsonAsync<JsonElement>("/api/sources"))[0];
         Assert.Equal(("gxj-monthly", "区工信局 数字经济月报导出", false), (listed.GetProperty("id").GetString(), listed.GetProperty("name").GetString(), listed.GetProperty("paused").GetBoolean()));
 
-        // 4. pause from the CLI: stays visible, with reason and time, never due.
+        // 5. pause from the CLI: stays visible, with reason and time, never due.
         Assert.Equal(0, await CliCommands.RunAsync(["pause", "gxj-monthly", "--reason", "等待区工信局确认口径"], new StringWriter(), CancellationToken.None, settings));
         Assert.Equal(new Dictionary<string, string> { ["gxj-monthly"] = HostHangfire.Never }, host.RecurringCrons());
         listed = (await host.Http.GetFromJsonAsync<JsonElement>("/api/sources"))[0];
         Assert.Equal((true, "等待区工信局确认口径"), (listed.GetProperty("paused").GetBoolean(), listed.GetProperty("pausedReason").GetString()));
         Assert.Contains("gxj-monthly", await host.Http.GetStringAsync("/hangfire/recurring"), StringComparison.Ordinal);
 
-        // 5. resume through the API with an admin token.
+        // 6. resume through the API with an admin token.
         using var resume = new HttpRequestMessage(HttpMethod.Post, "/api/sources/gxj-monthly/resume");
         resume.Headers.Authorization = Credentials.Bearer(Credentials.AdminToken);
         using var resumed = await host.Http.SendAsync(resume);

@@ -39,6 +39,12 @@ public static partial class PeriodParser
             }, out period);
         }
 
+        // Our own canonical year-to-date id, as layouts hand it on: 2023-01..2023-09.
+        if ((m = CanonicalYearToDate().Match(s)).Success)
+        {
+            return m.Groups["y"].Value == m.Groups["y2"].Value && Build(Period.YearToDate(Int(m.Groups["y"].Value), Int(m.Groups["m"].Value)), out period);
+        }
+
         if ((m = YearOnly().Match(s)).Success)
         {
             return Build(Period.OfYear(Int(m.Groups["y"].Value)), out period);
@@ -91,6 +97,30 @@ public static partial class PeriodParser
         };
     }
 
+    /// <summary>
+    /// Finds the first period a free text states, such as a sheet title "2022年9月吴中区主要经济指标" or
+    /// "吴中区主要指标（2023年1-9月）" or a sheet name "2022年9月".
+    /// </summary>
+    public static bool TryFind(string? text, out Period period)
+    {
+        period = default;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        var s = ChineseText.Compact(text).Replace('—', '-').Replace('–', '-').Replace('~', '-');
+        foreach (Match m in PeriodInText().Matches(s))
+        {
+            if (TryParse(m.Value, out period))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool Build(Period candidate, out Period period)
     {
         period = candidate;
@@ -112,6 +142,13 @@ public static partial class PeriodParser
 
     [GeneratedRegex(@"^(?<y>\d{4})(?:(?<t>YY)|(?<n>\d{2})(?<t>MM|SS))$")]
     private static partial Regex NbsCode();
+
+    [GeneratedRegex(@"^(?<y>\d{4})-01\.\.(?<y2>\d{4})-(?<m>\d{2})$")]
+    private static partial Regex CanonicalYearToDate();
+
+    // Longest forms first, so "2023年1-9月" is not read as the year 2023.
+    [GeneratedRegex(@"(?:19|20)\d{2}年(?:\d{1,2}月?(?:-|至|到)\d{1,2}月|\d{1,2}月|第?[一二三四]季度|上半年|前三季度|全年)?")]
+    private static partial Regex PeriodInText();
 
     [GeneratedRegex(@"^(?<y>\d{4})(?:年(?:度)?)?$")]
     private static partial Regex YearOnly();

@@ -1,6 +1,7 @@
 using WuzhongCollector.Core.Catalogue;
 using WuzhongCollector.Core.Parsing;
 using WuzhongCollector.Core.Sources;
+using WuzhongCollector.Core.Tables;
 
 namespace WuzhongCollector.Core.Normalisation;
 
@@ -9,6 +10,13 @@ namespace WuzhongCollector.Core.Normalisation;
 /// </summary>
 public sealed class RecordMapper(RecordMapping mapping, IndicatorCatalogue catalogue, int? contextYear = null)
 {
+    // A file repeats a handful of labels, periods and units a million times; the pure parsers behind
+    // these caches are regex-heavy. Bounded, so a file of distinct texts cannot grow them without limit.
+    private const int CacheLimit = 4096;
+    private readonly Dictionary<string, string> labels = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string, int?), Period?> periods = [];
+    private readonly Dictionary<(string, string), (bool Ok, decimal Factor, string? Error)> conversions = [];
+
     public (Observation? Observation, Rejection? Rejection) Map(RawRecord record)
     {
         if (!Resolve(record, mapping.Indicator, "indicator", out var indicatorText, out var rejection))
@@ -32,7 +40,9 @@ public sealed class RecordMapper(RecordMapping mapping, IndicatorCatalogue catal
             return (null, rejection);
         }
 
-        if (!PeriodParser.TryParse(periodText, out var period, contextYear))
+        // A table's title year completes periods written without one (1-9月 in a 2023 report).
+        var table = record.Table;
+        if (ParsePeriod(periodText!, contextYear ?? table?.Shape.Period?.Year) is not { } period)
         {
             return (null, Reject(record, mapping.Period, "period", $"'{periodText}' is not a period this service reads (e.g. 2023, 2023年9月, 2023-Q1, 2023年1-9月)"));
         }
@@ -50,7 +60,7 @@ public sealed class RecordMapper(RecordMapping mapping, IndicatorCatalogue catal
             return (null, new Rejection(valueWhere, "value", valueText, reading.Problem!));
         }
 
-        var status = ObservationStatus.Normal;
+        var status = mapping.Status is null && table is not null ? table.StatusFor(mapping.Value.From, period) : ObservationStatus.Normal;
         if (mapping.Status is not null)
         {
             var statusText = mapping.Status.Const ?? record.Get(mapping.Status.From!);
@@ -73,6 +83,9 @@ public sealed class RecordMapper(RecordMapping mapping, IndicatorCatalogue catal
             }
         }
 
+        // A blank or unmapped unit falls back to what the table states: the value column's header, then its "单位：" row.
+        unit ??= table?.UnitFor(mapping.Value.From);
+
         if (reading.HasPercentSign)
         {
             if (unit is not null && Units.DimensionOf(unit) != UnitDimension.Percent)
@@ -87,7 +100,7 @@ public sealed class RecordMapper(RecordMapping mapping, IndicatorCatalogue catal
             value *= 100m;
         }
 
-        if (unit is not null && !Units.TryConvert(value, unit, indicator.Unit, out value, out var unitError))
+        if (unit is not null && !TryConvert(ref value, unit, indicator.Unit, out var unitError))
         {
             var unitWhere = mapping.Unit?.From is { } unitField ? record.Where(unitField) : valueWhere;
             return (null, new Rejection(unitWhere, "unit", unit, $"{indicator.Code}: {unitError}"));
@@ -98,7 +111,56 @@ public sealed class RecordMapper(RecordMapping mapping, IndicatorCatalogue catal
 
     private static string Where(RawRecord record, FieldMap map) => map.From is { } from ? record.Where(from) : $"{record.Origin} {record.Position}";
 
-    private static bool Resolve(RawRecord record, FieldMap map, string field, out string? value, out Rejection? rejection)
+    private Period? ParsePeriod(string text, int? year)
+    {
+        if (!periods.TryGetValue((text, year), out var period))
+        {
+            period = PeriodParser.TryParse(text, out var parsed, year) ? parsed : null;
+            Remember(periods, (text, year), period);
+        }
+
+        return period;
+    }
+
+    private bool TryConvert(ref decimal value, string from, string to, out string? error)
+    {
+        if (!conversions.TryGetValue((from, to), out var conversion))
+        {
+            var ok = Units.TryConvert(1m, from, to, out var factor, out var problem);
+            conversion = (ok, factor, problem);
+            Remember(conversions, (from, to), conversion);
+        }
+
+        error = conversion.Error;
+        if (conversion.Ok && conversion.Factor != 1m)
+        {
+            value = Units.Trim(value * conversion.Factor);
+        }
+
+        return conversion.Ok;
+    }
+
+    private string NormaliseLabel(string text)
+    {
+        if (!labels.TryGetValue(text, out var label))
+        {
+            label = Labels.Normalise(text);
+            Remember(labels, text, label);
+        }
+
+        return label;
+    }
+
+    private static void Remember<TKey, TValue>(Dictionary<TKey, TValue> cache, TKey key, TValue value)
+        where TKey : notnull
+    {
+        if (cache.Count < CacheLimit)
+        {
+            cache[key] = value;
+        }
+    }
+
+    private bool Resolve(RawRecord record, FieldMap map, string field, out string? value, out Rejection? rejection)
     {
         rejection = null;
         value = map.Const ?? record.Get(map.From!);
@@ -110,13 +172,15 @@ public sealed class RecordMapper(RecordMapping mapping, IndicatorCatalogue catal
 
         if (string.IsNullOrWhiteSpace(value))
         {
-            rejection = Reject(record, map, field, $"{field} is blank");
+            rejection = Reject(record, map, field, map.From == TableFieldDictionary.PeriodField
+                ? "no period: the title rows and sheet name state none; map mapping.period to a period column"
+                : $"{field} is blank");
             return false;
         }
 
         if (map.Codes is { } codes)
         {
-            var label = Labels.Normalise(value);
+            var label = NormaliseLabel(value);
             if (codes.TryGetValue(label, out var code))
             {
                 value = code;

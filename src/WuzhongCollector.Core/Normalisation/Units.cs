@@ -55,18 +55,58 @@ public static class Units
     public static UnitDimension? DimensionOf(string unit) =>
         Known.TryGetValue(Clean(unit), out var u) ? u.Dimension : null;
 
-    /// <summary>Strips the wrapping people put round units: "（亿元）", "单位：万元", "(%)".</summary>
+    /// <summary>Strips the wrapping people put round units: "（亿元）", "单位：万元", "计量单位：个", "(%)".</summary>
     public static string Clean(string unit)
     {
-        var text = ChineseText.ToHalfWidth(unit).Trim();
-        if (text.StartsWith("单位:", StringComparison.Ordinal))
+        var text = ChineseText.Compact(unit).Trim('(', ')', '[', ']');
+        foreach (var prefix in UnitPrefixes)
         {
-            text = text["单位:".Length..].Trim();
+            if (text.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                text = text[prefix.Length..];
+                break;
+            }
         }
 
-        text = text.Trim('(', ')', '[', ']', ' ');
-        text = text.Replace("人民币", string.Empty, StringComparison.Ordinal).Trim('(', ')', ' ');
+        text = text.Replace("人民币", string.Empty, StringComparison.Ordinal).Trim('(', ')', '[', ']');
         return text;
+    }
+
+    private static readonly string[] UnitPrefixes = ["计量单位:", "单位:", "计量单位", "单位"];
+
+    /// <summary>
+    /// Splits a column header such as "增加值（亿元）" or "2021年(%)" into its name and unit. The unit is null,
+    /// and the name the whole header, when the last brackets hold no known unit ("(上年同月=100)").
+    /// </summary>
+    public static string? FromHeader(string header, out string name)
+    {
+        name = header;
+        var text = ChineseText.ToHalfWidth(header).TrimEnd();
+        if (text.Length > 1 && text.EndsWith('%'))
+        {
+            // "增减%": the sign is part of the name people use, so the name keeps it.
+            return "%";
+        }
+
+        if (!text.EndsWith(')') && !text.EndsWith(']'))
+        {
+            return null;
+        }
+
+        var open = text.LastIndexOfAny(['(', '[']);
+        if (open < 0)
+        {
+            return null;
+        }
+
+        var unit = Clean(text[open..]);
+        if (!IsKnown(unit))
+        {
+            return null;
+        }
+
+        name = text[..open].TrimEnd();
+        return unit;
     }
 
     /// <summary>Drops trailing zeros a scale change leaves ("4215.0000" → 4215).</summary>

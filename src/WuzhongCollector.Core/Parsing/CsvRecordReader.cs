@@ -21,6 +21,8 @@ public static class CsvRecordReader
             HasHeaders = true,
             Delimiter = settings.Delimiter,
             Quote = settings.Quote,
+            // Sylvan skips lines starting with '#' as comments by default; in statistical tables '#' marks a sub-item row.
+            Comment = '\0',
             // A 1 MiB cap keeps a hostile file with a huge line from exhausting memory.
             MaxBufferSize = 1024 * 1024,
         };

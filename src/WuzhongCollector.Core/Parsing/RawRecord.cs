@@ -1,3 +1,5 @@
+using WuzhongCollector.Core.Tables;
+
 namespace WuzhongCollector.Core.Parsing;
 
 /// <summary>
@@ -7,7 +9,15 @@ namespace WuzhongCollector.Core.Parsing;
 public sealed record RawRecord(string Origin, string Position, IReadOnlyDictionary<string, string?> Fields, bool IsTable)
 {
     /// <summary>Where a field of this record is, for rejects and preview: file, row and column, or URL and JSON path.</summary>
-    public string Where(string field) => IsTable ? $"{Origin} {Position} column '{field}'" : $"{Origin} {Position}.{field}";
+    public string Where(string field) => Fields switch
+    {
+        TableFieldDictionary table => table.Where(field),
+        _ when IsTable => $"{Origin} {Position} column '{field}'",
+        _ => $"{Origin} {Position}.{field}",
+    };
+
+    /// <summary>The table the record came from (title, unit, notes, columns); null for JSON records.</summary>
+    public TableFieldDictionary? Table => Fields as TableFieldDictionary;
 
     public string? Get(string field) => Fields.TryGetValue(field, out var value) ? value : null;
 }

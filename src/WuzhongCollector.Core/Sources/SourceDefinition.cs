@@ -1,5 +1,6 @@
 using WuzhongCollector.Core.Freshness;
 using WuzhongCollector.Core.Parsing;
+using WuzhongCollector.Core.Tables;
 
 namespace WuzhongCollector.Core.Sources;
 
@@ -19,6 +20,8 @@ public enum SourceKind
     JsonStat,
     /// <summary>Socrata SODA resources.</summary>
     Soda,
+    /// <summary>An .xlsx or .xls workbook.</summary>
+    Excel,
 }
 
 /// <summary>
@@ -37,12 +40,17 @@ public sealed record SourceDefinition(
     HttpSettings? Http = null,
     bool Paused = false,
     string? PausedReason = null,
-    FreshnessRule? Freshness = null)
+    FreshnessRule? Freshness = null,
+    TableLayout? Layout = null)
 {
     public string KindText => SourceKinds.Text(Kind);
 }
 
 public sealed record Schedule(string Cron, string TimeZone);
 
-/// <summary>Where a file source finds its file: one path, or every new file in a drop folder.</summary>
-public sealed record FileSettings(string? Path, string? DropFolder, CsvSettings Csv);
+/// <summary>
+/// Where a file source finds its file: one path, or every new file in a drop folder. <paramref name="Sheet"/>
+/// picks a workbook's sheet by name, 1-based index among visible sheets, or "*" for all.
+/// </summary>
+public sealed record FileSettings(string? Path, string? DropFolder, CsvSettings Csv, string? Sheet = null);
+

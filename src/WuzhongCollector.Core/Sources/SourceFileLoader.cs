@@ -6,6 +6,7 @@ using WuzhongCollector.Core.Catalogue;
 using WuzhongCollector.Core.Freshness;
 using WuzhongCollector.Core.Normalisation;
 using WuzhongCollector.Core.Parsing;
+using WuzhongCollector.Core.Tables;
 using YamlDotNet.RepresentationModel;
 
 namespace WuzhongCollector.Core.Sources;
@@ -16,9 +17,9 @@ namespace WuzhongCollector.Core.Sources;
 /// </summary>
 public static class SourceFileLoader
 {
-    private static readonly string[] TopKeys = ["name", "kind", "schedule", "paused", "pausedReason", "file", "http", "mapping", "freshness"];
+    private static readonly string[] TopKeys = ["name", "kind", "schedule", "paused", "pausedReason", "file", "http", "layout", "mapping", "freshness"];
     private static readonly string[] ScheduleKeys = ["cron", "timeZone"];
-    private static readonly string[] FileKeys = ["path", "dropFolder", "encoding", "delimiter", "quote", "headerRow"];
+    private static readonly string[] FileKeys = ["path", "dropFolder", "sheet", "encoding", "delimiter", "quote", "headerRow"];
     private static readonly string[] MappingKeys = ["indicator", "area", "period", "value", "unit", "status", "percentAsFraction"];
     private static readonly string[] FieldKeys = ["from", "const", "codes"];
     private static readonly string[] FreshnessKeys = ["cadence", "publicationLagDays"];
@@ -39,6 +40,7 @@ public static class SourceFileLoader
         ["mapping"] = MappingKeys,
         ["mapping.*"] = FieldKeys,
         ["freshness"] = FreshnessKeys,
+        ["layout"] = LayoutLoader.LayoutKeys,
     };
 
     public const string DefaultTimeZone = "Asia/Shanghai";
@@ -85,16 +87,24 @@ public static class SourceFileLoader
 
         FileSettings? fileSettings = null;
         HttpSettings? http = null;
-        if (kind == SourceKind.Csv)
+        TableLayout? layout = null;
+        var layoutNode = YamlNodes.Child(root, "layout");
+        if (kind is SourceKind.Csv or SourceKind.Excel)
         {
-            fileSettings = ReadFile(file, Require<YamlMappingNode>(file, root, "file", errors), errors);
+            fileSettings = ReadFile(file, Require<YamlMappingNode>(file, root, "file", errors), kind.Value, errors);
+            layout = LayoutLoader.Read(file, layoutNode, fileSettings, errors);
         }
-        else if (kind is { } httpKind && SourceKinds.IsHttp(httpKind))
+        else if (kind is { } httpKind)
         {
+            if (layoutNode is not null)
+            {
+                errors.Add(YamlNodes.Error(file, layoutNode, "layout", "applies to csv and excel sources only"));
+            }
+
             http = HttpSourceLoader.Read(file, Require<YamlMappingNode>(file, root, "http", errors), httpKind, paused, environment ?? Environment.GetEnvironmentVariable, errors);
         }
 
-        var mapping = ReadMapping(file, Require<YamlMappingNode>(file, root, "mapping", errors), catalogue, errors);
+        var mapping = ReadMapping(file, Require<YamlMappingNode>(file, root, "mapping", errors), catalogue, layoutNode is null ? null : layout, errors);
         var freshness = ReadFreshness(file, root, errors);
         if (!paused)
         {
@@ -109,7 +119,7 @@ public static class SourceFileLoader
         }
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-        return (new SourceDefinition(id, name, kind.Value, schedule, mapping, hash, filePath, fileSettings, http, paused, pausedReason, freshness), errors);
+        return (new SourceDefinition(id, name, kind.Value, schedule, mapping, hash, filePath, fileSettings, http, paused, pausedReason, freshness, layout), errors);
     }
 
     private static T? Require<T>(string file, YamlMappingNode map, string key, List<ConfigError> errors)
@@ -204,7 +214,7 @@ public static class SourceFileLoader
         return cadence is null ? null : new FreshnessRule(cadence.Value, lag);
     }
 
-    private static FileSettings? ReadFile(string file, YamlMappingNode? node, List<ConfigError> errors)
+    private static FileSettings? ReadFile(string file, YamlMappingNode? node, SourceKind kind, List<ConfigError> errors)
     {
         if (node is null)
         {
@@ -228,10 +238,18 @@ public static class SourceFileLoader
         var delimiter = OneChar(file, node, "delimiter", ',', errors);
         var quote = OneChar(file, node, "quote", '"', errors);
         var headerRow = Int(file, node, "headerRow", 1, errors);
-        return new FileSettings(path, dropFolder, new CsvSettings(encoding, delimiter, quote, headerRow));
+        var sheet = YamlNodes.Scalar(node, "sheet");
+        var onlyFor = kind == SourceKind.Excel ? ["encoding", "delimiter", "quote"] : new[] { "sheet" };
+        foreach (var key in onlyFor.Where(k => YamlNodes.Child(node, k) is not null))
+        {
+            errors.Add(YamlNodes.Error(file, YamlNodes.Child(node, key)!, $"file.{key}", $"applies to {(kind == SourceKind.Excel ? "csv" : "excel")} sources only"));
+        }
+
+        return new FileSettings(path, dropFolder, new CsvSettings(encoding, delimiter, quote, headerRow), sheet);
     }
 
-    private static RecordMapping? ReadMapping(string file, YamlMappingNode? node, IndicatorCatalogue catalogue, List<ConfigError> errors)
+    // A layout block can supply the period ($period) and, for a wide table, the value ($value).
+    private static RecordMapping? ReadMapping(string file, YamlMappingNode? node, IndicatorCatalogue catalogue, TableLayout? layout, List<ConfigError> errors)
     {
         if (node is null)
         {
@@ -241,8 +259,9 @@ public static class SourceFileLoader
         YamlNodes.CheckKeys(file, node, "mapping", MappingKeys, errors);
         var indicator = ReadField(file, node, "indicator", required: true, errors);
         var area = ReadField(file, node, "area", required: false, errors) ?? FieldMap.Constant(RecordMapping.WuzhongArea);
-        var period = ReadField(file, node, "period", required: true, errors);
-        var value = ReadField(file, node, "value", required: true, errors);
+        var period = ReadField(file, node, "period", required: layout is null, errors) ?? new FieldMap(TableFieldDictionary.PeriodField, null);
+        var value = ReadField(file, node, "value", required: layout?.Wide is null, errors) ?? new FieldMap(TableFieldDictionary.Value, null);
+        LayoutLoader.CheckLayoutFields(file, node, layout, errors);
         var unit = ReadField(file, node, "unit", required: false, errors);
         var status = ReadField(file, node, "status", required: false, errors);
 

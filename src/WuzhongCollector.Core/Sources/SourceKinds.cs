@@ -6,6 +6,7 @@ public static class SourceKinds
     private static readonly Dictionary<SourceKind, string> Texts = new()
     {
         [SourceKind.Csv] = "csv",
+        [SourceKind.Excel] = "excel",
         [SourceKind.HttpJson] = "http-json",
         [SourceKind.Nbs] = "nbs",
         [SourceKind.NbsEasyQuery] = "nbs-easyquery",
@@ -24,5 +25,5 @@ public static class SourceKinds
     public static SourceKind? Parse(string? text) =>
         Texts.FirstOrDefault(p => p.Value == text) is { Value: not null } match ? match.Key : null;
 
-    public static bool IsHttp(SourceKind kind) => kind != SourceKind.Csv;
+    public static bool IsHttp(SourceKind kind) => kind is not (SourceKind.Csv or SourceKind.Excel);
 }

@@ -71,7 +71,7 @@ public static class CheckCommand
             return 1;
         }
 
-        await output.WriteLineAsync((first.IsTable ? "columns: " : "fields of the first record: ") + string.Join(", ", first.Fields.Keys));
+        await output.WriteLineAsync((first.IsTable ? "columns: " : "fields of the first record: ") + string.Join(", ", first.Fields.Keys.Where(k => !k.StartsWith('$'))));
         var mapped = new (string Name, FieldMap? Map)[]
         {
             ("indicator", source.Mapping.Indicator), ("area", source.Mapping.Area), ("period", source.Mapping.Period),
@@ -100,7 +100,7 @@ public static class CheckCommand
         services.AddSingleton(paths);
         services.AddSingleton(new SelfAddress { BaseUrl = CliCommands.Option(context.Args, "--self"), DemoEnabled = true });
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddSingleton<ISourceConnector, CsvFileConnector>();
+        services.AddFileSources();
         services.AddHttpSources();
         return services.BuildServiceProvider();
     }

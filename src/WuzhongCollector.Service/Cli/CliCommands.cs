@@ -22,6 +22,7 @@ public static class CliCommands
         ["resume"] = ("resume SOURCE                lift a pause made by the CLI, the API or the failure alerts", ServiceCommands.ResumeAsync),
         ["hash-password"] = ("hash-password                read a password on standard input; print its hash for Security:Users", CredentialCommands.HashPasswordAsync),
         ["new-token"] = ("new-token                    print a new API token and its SHA-256 for Security:Tokens", CredentialCommands.NewTokenAsync),
+        ["preview"] = (PreviewCommand.Usage, PreviewCommand.RunAsync),
     };
 
     public static bool IsVerb(string[] args) => args.Length > 0 && (Verbs.ContainsKey(args[0]) || args[0] is "help" or "--help");

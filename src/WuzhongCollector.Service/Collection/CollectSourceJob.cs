@@ -61,6 +61,11 @@ public sealed class CollectSourceJob(
             {
                 var failure = Classify(ex, cancellationToken);
                 await FinishFailedAsync(connection, runId, failure, log);
+                if (failure.Outcome == "failed-permanent" && log.Payload is { } fetched)
+                {
+                    await connector.SettleAsync(source, fetched, failure.Message, CancellationToken.None);
+                }
+
                 logger.LogWarning("Run {RunId} of {Source} {Outcome}: {Error}", runId, sourceId, failure.Outcome, failure.Message);
                 throw failure.Rethrow;
             }
@@ -91,12 +96,14 @@ public sealed class CollectSourceJob(
         DateTimeOffset startedAt, RunLog log, CancellationToken cancellationToken)
     {
         var payload = await connector.FetchAsync(source, log, cancellationToken);
+        log.Payload = payload;
         var previous = await connection.QuerySingleOrDefaultAsync<(string? Sha, string? Config)>(new CommandDefinition(
             "SELECT last_payload_sha256, last_config_hash FROM source_state WHERE source_id = @Id", new { source.Id }, cancellationToken: cancellationToken));
-        if (previous.Sha == payload.Sha256 && previous.Config == source.ConfigHash)
+        if (payload.NothingNew || (previous.Sha == payload.Sha256 && previous.Config == source.ConfigHash))
         {
-            log.Step($"payload {payload.Sha256[..12]} is unchanged since the last run: nothing to write");
-            await FinishAsync(connection, null, runId, "unchanged", new WriteSummary(0, 0, 0, 0, 0), payload, log, source, cancellationToken);
+            log.Step(payload.NothingNew ? $"no new file in {payload.Origin}" : $"payload {payload.Sha256[..12]} is unchanged since the last run: nothing to write");
+            await FinishAsync(connection, null, runId, "unchanged", new WriteSummary(0, 0, 0, 0, 0), payload.NothingNew ? payload with { Sha256 = previous.Sha! } : payload, log, source, cancellationToken);
+            await connector.SettleAsync(source, payload, null, cancellationToken);
             return new RunSummary(runId, "unchanged", null, null);
         }
 
@@ -115,6 +122,7 @@ public sealed class CollectSourceJob(
         await FinishAsync(connection, transaction, runId, outcome, counts, payload, log, source, cancellationToken);
         await progressSnapshot.TryWriteAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await connector.SettleAsync(source, payload, null, cancellationToken);
         return new RunSummary(runId, outcome, counts, null);
     }
 

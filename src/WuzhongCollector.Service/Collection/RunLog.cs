@@ -13,6 +13,9 @@ public sealed class RunLog
 
     public ConcurrentQueue<string> Steps { get; } = new();
 
+    /// <summary>What the run fetched, so a failure can still settle it (a drop-folder file goes to failed/).</summary>
+    public Connectors.FetchedPayload? Payload { get; set; }
+
     public void CountCall() => Interlocked.Increment(ref calls);
 
     public void Retry(string reason) => Retries.Enqueue(reason);

@@ -72,6 +72,6 @@ public sealed class HttpSourceLoaderTests
     {
         var errors = OpenDataKit.Errors(Source("  url: https://x.example/api").Replace("kind: http-json", "kind: xml", StringComparison.Ordinal));
 
-        Assert.Equal("test-source.yaml:1: kind: unknown kind 'xml' (csv, http-json, nbs, nbs-easyquery, ckan, sdmx-json, json-stat, soda)", Assert.Single(errors).ToString());
+        Assert.Equal("test-source.yaml:1: kind: unknown kind 'xml' (csv, excel, http-json, nbs, nbs-easyquery, ckan, sdmx-json, json-stat, soda)", Assert.Single(errors).ToString());
     }
 }

@@ -40,7 +40,7 @@ public sealed class SourceFileLoaderTests
             [
                 "broken.yaml:4: schedule.cron: 'every day' is not a valid cron expression (5 fields, or 6 with seconds)",
                 "broken.yaml:5: schedule.timeZone: unknown time zone 'Mars/Olympus'",
-                "broken.yaml:8: file.colour: unknown field (allowed: path, dropFolder, encoding, delimiter, quote, headerRow)",
+                "broken.yaml:8: file.colour: unknown field (allowed: path, dropFolder, sheet, encoding, delimiter, quote, headerRow)",
                 "broken.yaml:10: mapping.period: is required",
                 "broken.yaml:10: mapping.indicator: unknown indicator code 'NOT_A_CODE' (see config/catalogue.yaml)",
             ],

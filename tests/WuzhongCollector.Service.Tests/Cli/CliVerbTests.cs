@@ -118,7 +118,7 @@ public sealed class CliVerbTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Equal(
             [
-                "typo.yaml:4: schedul: unknown field (allowed: name, kind, schedule, paused, pausedReason, file, http, mapping, freshness)",
+                "typo.yaml:4: schedul: unknown field (allowed: name, kind, schedule, paused, pausedReason, file, http, layout, mapping, freshness)",
                 "typo.yaml:2: schedule: is required",
                 "2 error(s)",
             ],

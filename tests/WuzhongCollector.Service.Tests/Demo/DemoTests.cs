@@ -41,6 +41,10 @@ public sealed class DemoTests
         Assert.Equal(["succeeded", "failed-transient"], runs.Select(r => r.GetProperty("outcome").GetString()));
         Assert.Equal([2, 1], runs.Select(r => r.GetProperty("attempt").GetInt32()));
         Assert.Equal([("2021", 3120m), ("2022", 4215m), ("2023-09", 4630m)], stations!.Points.Select(p => (p.Period, p.Value)));
-        Assert.Equal([330.5m, 389.2m, 448.5m, 520.0m], valueAdded!.Points.Select(p => p.Value));
+        // The annual series; the department-export demo sources add monthly and year-to-date points beside it.
+        Assert.Equal([330.5m, 389.2m, 448.5m, 520.0m], valueAdded!.Points.Where(p => p.PeriodType == "year").Select(p => p.Value));
+        Assert.Equal(
+            [("2021-09", 47.1m), ("2021-01..2021-09", 401.2m), ("2022-09", 52.3m), ("2022-01..2022-09", 448.5m), ("2023-Q1", 125m), ("2023-01..2023-06", 256m), ("2023-01..2023-09", 385.6m)],
+            valueAdded.Points.Where(p => p.PeriodType != "year").Select(p => (p.Period, p.Value)));
     }
 }

@@ -26,7 +26,7 @@ public sealed class MalformedSourceTests : IDisposable
         "bad-cron.yaml:4: schedule.cron: '61 * * * *' is not a valid cron expression (5 fields, or 6 with seconds)",
         "bad-yaml.yaml:3: (yaml): the file ends inside an unclosed '{', '[' or quote",
         $"missing-secret.yaml:5: http.url: secret '{secret}' is not set: set the environment variable WUZHONG_SECRET_{secret}",
-        "unknown-field.yaml:10: colour: unknown field (allowed: name, kind, schedule, paused, pausedReason, file, http, mapping, freshness)",
+        "unknown-field.yaml:10: colour: unknown field (allowed: name, kind, schedule, paused, pausedReason, file, http, layout, mapping, freshness)",
         "unknown-indicator.yaml:7: mapping.indicator: unknown indicator code 'ROBOTS_TYPO' (see config/catalogue.yaml)",
     ];
 

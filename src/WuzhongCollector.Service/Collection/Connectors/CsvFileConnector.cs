@@ -5,15 +5,31 @@ using WuzhongCollector.Core.Sources;
 
 namespace WuzhongCollector.Service.Collection.Connectors;
 
-/// <summary>A department CSV export at a path under the config folder.</summary>
-public sealed class CsvFileConnector(ConfigPaths paths, IOptions<CollectorOptions> options) : ISourceConnector
+/// <summary>A department CSV export: one file at a path under the config folder, or each new file of a drop folder.</summary>
+// The drop folder (and its database) is resolved only for drop-folder sources: `check` reads files without a database.
+public sealed class CsvFileConnector(ConfigPaths paths, IOptions<CollectorOptions> options, IServiceProvider services) : ISourceConnector
 {
     public SourceKind Kind => SourceKind.Csv;
 
-    public async Task<FetchedPayload> FetchAsync(SourceDefinition source, RunLog log, CancellationToken cancellationToken)
+    public Task<FetchedPayload> FetchAsync(SourceDefinition source, RunLog log, CancellationToken cancellationToken) =>
+        FetchFileAsync(source, paths, services.GetRequiredService<DropFolder>, options.Value.ArchiveMaxBytes, log, cancellationToken);
+
+    public IEnumerable<RawRecord> Read(SourceDefinition source, FetchedPayload payload, CancellationToken cancellationToken) =>
+        SourceReader.Read(source, payload.Open, payload.Origin, cancellationToken);
+
+    public Task SettleAsync(SourceDefinition source, FetchedPayload payload, string? error, CancellationToken cancellationToken) =>
+        source.File?.DropFolder is null ? Task.CompletedTask : services.GetRequiredService<DropFolder>().SettleAsync(source, payload, error, cancellationToken);
+
+    /// <summary>The fetch of every file kind: the configured path, or the next new file of the drop folder.</summary>
+    public static async Task<FetchedPayload> FetchFileAsync(SourceDefinition source, ConfigPaths paths, Func<DropFolder> dropFolder, long archiveMaxBytes, RunLog log, CancellationToken cancellationToken)
     {
         var file = source.File!;
-        var path = paths.Resolve(file.Path ?? throw new PermanentSourceException($"{source.Id}: drop folders are not supported by this connector"));
+        if (file.DropFolder is not null)
+        {
+            return await dropFolder().NextAsync(source, log, cancellationToken);
+        }
+
+        var path = paths.Resolve(file.Path!);
         var origin = Path.GetRelativePath(paths.Directory, path);
         log.Step($"file {origin}");
         if (!File.Exists(path))
@@ -21,23 +37,7 @@ public sealed class CsvFileConnector(ConfigPaths paths, IOptions<CollectorOption
             throw new PermanentSourceException($"{source.Id}: file {origin} does not exist");
         }
 
-        return await HashFileAsync(path, origin, options.Value.ArchiveMaxBytes, cancellationToken);
-    }
-
-    public IEnumerable<RawRecord> Read(SourceDefinition source, FetchedPayload payload, CancellationToken cancellationToken)
-    {
-        var stream = payload.Open();
-        try
-        {
-            foreach (var record in CsvRecordReader.Read(stream, payload.Origin, source.File!.Csv, cancellationToken))
-            {
-                yield return record;
-            }
-        }
-        finally
-        {
-            stream.Dispose();
-        }
+        return await HashFileAsync(path, origin, archiveMaxBytes, cancellationToken);
     }
 
     /// <summary>Hashes the file as it streams, keeping the bytes only when small enough to archive.</summary>

@@ -6,6 +6,10 @@ namespace WuzhongCollector.Service.Collection.Connectors;
 /// </summary>
 public sealed record FetchedPayload(string Origin, string Sha256, long Size, byte[]? Content, string? FilePath)
 {
+    /// <summary>A drop folder with no new file: the run has nothing to read and ends as unchanged.</summary>
+    public bool NothingNew { get; init; }
+
+
     public Stream Open() => Content is not null
         ? new MemoryStream(Content, writable: false)
         : new FileStream(FilePath!, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);

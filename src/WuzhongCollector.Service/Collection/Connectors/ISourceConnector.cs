@@ -12,4 +12,10 @@ public interface ISourceConnector
 
     /// <summary>Streams the payload's records; throws <see cref="InvalidDataException"/> when it cannot be read.</summary>
     IEnumerable<RawRecord> Read(SourceDefinition source, FetchedPayload payload, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Called once the run's outcome is known: after its commit (<paramref name="error"/> null), or after a
+    /// permanent failure. A drop folder files the payload away; other connectors have nothing to do. Never throws.
+    /// </summary>
+    Task SettleAsync(SourceDefinition source, FetchedPayload payload, string? error, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -21,9 +21,10 @@ public sealed class HostRateLimitTests
         var runs = await Task.WhenAll(harness.CollectAsync("src"), harness.CollectAsync("other"));
 
         Assert.All(runs, r => Assert.Equal(("succeeded", 2), (r.Outcome, r.Counts!.Stored)));
-        // 5 calls per second, shared: 6 calls need at least 4 refills of 200 ms, however the two sources interleave.
+        // 5 calls per second, shared: 6 calls need 5 refills of 200 ms, however the two sources interleave. The first
+        // call may be held up opening its connection, so count from the second: 4 refills, with one of slack.
         var arrivals = harness.Server.Requests.Select(r => r.Arrival).Order().ToList();
         Assert.Equal(6, arrivals.Count);
-        Assert.True(arrivals[^1] - arrivals[0] >= TimeSpan.FromMilliseconds(800), $"6 calls took {(arrivals[^1] - arrivals[0]).TotalMilliseconds:0} ms");
+        Assert.True(arrivals[^1] - arrivals[1] >= TimeSpan.FromMilliseconds(600), $"calls 2 to 6 took {(arrivals[^1] - arrivals[1]).TotalMilliseconds:0} ms");
     }
 }

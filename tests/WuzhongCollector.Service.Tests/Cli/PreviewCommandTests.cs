@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace WuzhongCollector.Service.Tests.Cli;
+
+/// <summary>The preview verb as an admin runs it: the real binary, a config folder, a file; no database.</summary>
+public sealed class PreviewCommandTests : IDisposable
+{
+    private readonly TestConfig config = new();
+
+    public void Dispose() => config.Dispose();
+
+    private const string Source = """
+        name: monthly
+        kind: excel
+        schedule: { cron: "0 3 * * *" }
+        file: { path: exports/none.xlsx, sheet: 主要指标 }
+        layout:
+          header: { find: 指标名称, rows: 2 }
+          wide: [本年情况/本月, 本年情况/1-本月累计]
+        mapping:
+          indicator:
+            from: 指标名称
+            codes:
+              数字经济核心产业增加值: DE_CORE_VALUE_ADDED
+              软件和信息技术服务业营业收入: SOFTWARE_IT_SERVICES_OUTPUT
+              电子信息产业规模: ELECTRONIC_INFO_INDUSTRY_SCALE
+              推广应用工业机器人: INDUSTRIAL_ROBOTS_DEPLOYED
+          unit: 单位
+        """;
+
+    private static string Fixture(string name) => Path.Combine(TestConfig.RepoRoot(), "tests", "WuzhongCollector.Core.Tests", "TestData", "tables", name);
+
+    [Fact]
+    public async Task Preview_FileThatBreaksTheMapping_NamesSheetRowColumnAndReason_AndWritesNothing()
+    {
+        config.WriteSource("monthly", Source);
+        var file = Fixture("monthly-report-broken.xlsx");
+
+        var (exit, lines) = await RunAsync("preview", "monthly", "--file", file);
+
+        Assert.Equal(1, exit);
+        var rejects = lines.Where(l => l.StartsWith("REJECT", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            [
+                $"REJECT  error      value     {file} sheet '主要指标' row 5 column D '本年情况/1-本月累计': '448.5亿' is not a number",
+                $"REJECT  error      indicator {file} sheet '主要指标' row 6 column A '指标名称': no indicator code for '其中：集成电路设计收入'; add it to mapping.indicator.codes",
+                $"REJECT  error      indicator {file} sheet '主要指标' row 6 column A '指标名称': no indicator code for '其中：集成电路设计收入'; add it to mapping.indicator.codes",
+                $"REJECT  missing    value     {file} sheet '主要指标' row 7 column C '本年情况/本月': ELECTRONIC_INFO_INDUSTRY_SCALE 2022-09: missing-data marker '—'",
+                $"REJECT  error      unit      {file} sheet '主要指标' row 8 column B '单位': INDUSTRIAL_ROBOTS_DEPLOYED: unit '万元' (Money) does not match the indicator's unit '台' (Count)",
+                $"REJECT  error      unit      {file} sheet '主要指标' row 8 column B '单位': INDUSTRIAL_ROBOTS_DEPLOYED: unit '万元' (Money) does not match the indicator's unit '台' (Count)",
+            ],
+            rejects);
+        Assert.Equal(
+            [
+                $"OK      DE_CORE_VALUE_ADDED              320506 2022-09                   52.3 亿元    estimated   {file} sheet '主要指标' row 5 column C '本年情况/本月'",
+                $"OK      ELECTRONIC_INFO_INDUSTRY_SCALE   320506 2022-01..2022-09         571.3 亿元    provisional {file} sheet '主要指标' row 7 column D '本年情况/1-本月累计'",
+            ],
+            lines.Where(l => l.StartsWith("OK", StringComparison.Ordinal)));
+        Assert.Equal($"monthly: 2 observation(s) would be stored, 5 reject(s), 1 missing or below unit, from {file}; nothing was written", lines[^1]);
+    }
+
+    [Fact]
+    public async Task Preview_Json_GivesOneObjectPerLineWithTheCell()
+    {
+        config.WriteSource("monthly", Source);
+
+        var (exit, lines) = await RunAsync("preview", "monthly", "--file", Fixture("monthly-report-2022-09.xlsx"), "--json");
+
+        Assert.Equal(0, exit);
+        var objects = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var first = objects[0];
+        Assert.Equal(
+            ("observation", "DE_CORE_VALUE_ADDED", "2022-09", 52.3m, "亿元", "estimated", "主要指标", 5, "C", "本年情况/本月"),
+            (first.GetProperty("type").GetString(), first.GetProperty("indicator").GetString(), first.GetProperty("period").GetString(), first.GetProperty("value").GetDecimal(),
+             first.GetProperty("unit").GetString(), first.GetProperty("status").GetString(), first.GetProperty("sheet").GetString(), first.GetProperty("row").GetInt32(),
+             first.GetProperty("column").GetString(), first.GetProperty("header").GetString()));
+        var summary = objects[^1];
+        Assert.Equal(("summary", 7, 0, 1, 0), (summary.GetProperty("type").GetString(), summary.GetProperty("observations").GetInt32(),
+            summary.GetProperty("errors").GetInt32(), summary.GetProperty("missing").GetInt32(), summary.GetProperty("written").GetInt32()));
+        Assert.Equal(9, objects.Count);
+    }
+
+    [Fact]
+    public async Task Preview_UnknownSource_ListsTheSources()
+    {
+        config.WriteSource("monthly", Source);
+
+        var (exit, lines) = await RunAsync("preview", "nope");
+
+        Assert.Equal((1, "unknown source 'nope' (sources: monthly)"), (exit, lines.Single()));
+    }
+
+    private async Task<(int Exit, List<string> Lines)> RunAsync(params string[] args)
+    {
+        var service = Path.Combine(AppContext.BaseDirectory, "WuzhongCollector.Service.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(service);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["Collector__ConfigDirectory"] = config.Directory;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
+        Assert.True(await stderr is "", await stderr);
+        return (process.ExitCode, lines);
+    }
+}
