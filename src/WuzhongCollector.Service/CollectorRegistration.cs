@@ -2,6 +2,7 @@ using Hangfire;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Npgsql;
 using WuzhongCollector.Service.Catalogue;
 using WuzhongCollector.Service.Collection;
@@ -52,19 +53,24 @@ public static class CollectorRegistration
         services.AddSingleton<RecurringJobSync>();
         services.AddHostedService<StartupTasks>();
 
+        var storageOptions = new PostgreSqlStorageOptions
+        {
+            SchemaName = "hangfire",
+            PrepareSchemaIfNecessary = true,
+            // Sliding: a killed worker's job returns after about one timeout, and long runs are not duplicated.
+            UseSlidingInvisibilityTimeout = true,
+            InvisibilityTimeout = options.InvisibilityTimeout,
+            QueuePollInterval = options.QueuePollInterval,
+        };
+        // Registered before AddHangfire, which would otherwise give this host the process-wide
+        // JobStorage.Current: with several hosts in one process (tests, benchmark) that is the last one configured.
+        var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);
+        services.AddSingleton<JobStorage>(storage);
         services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(c => c.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
-            {
-                SchemaName = "hangfire",
-                PrepareSchemaIfNecessary = true,
-                // Sliding: a killed worker's job returns after about one timeout, and long runs are not duplicated.
-                UseSlidingInvisibilityTimeout = true,
-                InvisibilityTimeout = options.InvisibilityTimeout,
-                QueuePollInterval = options.QueuePollInterval,
-            }));
+            .UseStorage(storage));
         ConfigureRetries(options);
         if (options.RunScheduler)
         {

@@ -1,12 +1,11 @@
 using System.Security.Cryptography;
-using Microsoft.Extensions.Options;
 using WuzhongCollector.Core.Parsing;
 using WuzhongCollector.Core.Sources;
 
 namespace WuzhongCollector.Service.Collection.Connectors;
 
 /// <summary>A department CSV export at a path under the config folder.</summary>
-public sealed class CsvFileConnector(ConfigPaths paths, IOptions<CollectorOptions> options) : ISourceConnector
+public sealed class CsvFileConnector(ConfigPaths paths) : ISourceConnector
 {
     public SourceKind Kind => SourceKind.Csv;
 
@@ -21,7 +20,7 @@ public sealed class CsvFileConnector(ConfigPaths paths, IOptions<CollectorOption
             throw new PermanentSourceException($"{source.Id}: file {origin} does not exist");
         }
 
-        return await HashFileAsync(path, origin, options.Value.ArchiveMaxBytes, cancellationToken);
+        return await HashFileAsync(path, origin, cancellationToken);
     }
 
     public IEnumerable<RawRecord> Read(SourceDefinition source, FetchedPayload payload, CancellationToken cancellationToken)
@@ -40,27 +39,23 @@ public sealed class CsvFileConnector(ConfigPaths paths, IOptions<CollectorOption
         }
     }
 
-    /// <summary>Hashes the file as it streams, keeping the bytes only when small enough to archive.</summary>
-    public static async Task<FetchedPayload> HashFileAsync(string path, string origin, long archiveMaxBytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hashes the file as it streams, keeping none of it: reading and archiving open it again, so memory
+    /// stays the same whatever the file's size.
+    /// </summary>
+    public static async Task<FetchedPayload> HashFileAsync(string path, string origin, CancellationToken cancellationToken)
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        var keep = stream.Length <= archiveMaxBytes;
-        byte[]? content = keep ? new byte[stream.Length] : null;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[1 << 16];
-        long offset = 0;
+        long size = 0;
         int read;
         while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
         {
             hash.AppendData(buffer, 0, read);
-            if (content is not null && offset + read <= content.Length)
-            {
-                Buffer.BlockCopy(buffer, 0, content, (int)offset, read);
-            }
-
-            offset += read;
+            size += read;
         }
 
-        return new FetchedPayload(origin, Convert.ToHexStringLower(hash.GetHashAndReset()), offset, content, path);
+        return new FetchedPayload(origin, Convert.ToHexStringLower(hash.GetHashAndReset()), size, null, path);
     }
 }
