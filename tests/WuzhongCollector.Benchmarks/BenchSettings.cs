@@ -88,5 +88,7 @@ public sealed record BenchSettings
           --api-requests N      requests per API client (default 2000)
           --sources N           configured sources for the scheduling scenario (default 1000)
           --smoke               tiny sizes, as CI runs it
+          --help                this text
+        Databases live in a private PostgreSQL cluster in /var/tmp/wuzhong-collector-bench (made on first use).
         """;
 }

@@ -6,6 +6,12 @@ if (args.Length > 0 && args[0] == MemoryChild.Verb)
     return await MemoryChild.RunAsync(args[1..], Console.Out, CancellationToken.None);
 }
 
+if (args.Contains("--help"))
+{
+    await Console.Out.WriteLineAsync(BenchSettings.Usage);
+    return 0;
+}
+
 BenchSettings settings;
 try
 {

@@ -71,13 +71,20 @@ public static class ObservationWriter
 
     private static async Task<List<(string Kind, int Count)>> QueryCountsAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, object args, CancellationToken cancellationToken) =>
-        (await connection.QueryAsync<(string Kind, int Count)>(new CommandDefinition(sql, args, transaction, cancellationToken: cancellationToken))).ToList();
+        (await connection.QueryAsync<(string Kind, int Count)>(Command(sql, args, transaction, cancellationToken))).ToList();
 
     private static Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, object args, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: cancellationToken));
+        connection.ExecuteAsync(Command(sql, args, transaction, cancellationToken));
 
     private static Task<T?> ScalarAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, object args, CancellationToken cancellationToken) =>
-        connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, args, transaction, cancellationToken: cancellationToken));
+        connection.ExecuteScalarAsync<T>(Command(sql, args, transaction, cancellationToken));
+
+    /// <summary>
+    /// These statements take as long as the payload is big (minutes for millions of rows), so they have no
+    /// client timeout (Npgsql's default is 30 s); the run's cancellation token still stops them.
+    /// </summary>
+    private static CommandDefinition Command(string sql, object args, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        new(sql, args, transaction, commandTimeout: 0, cancellationToken: cancellationToken);
 
     private static async Task<Staged> CopyToStageAsync(
         NpgsqlConnection connection, IEnumerable<(Observation? Observation, Rejection? Rejection)> mapped, CancellationToken cancellationToken)

@@ -18,7 +18,7 @@ public static class PandasLoad
 {
     public const string Install = "apt-get install -y python3-pandas python3-sqlalchemy python3-psycopg2";
 
-    public static async Task<PandasResult> RunAsync(string csvPath, string connectionString, CancellationToken cancellationToken)
+    public static async Task<PandasResult> RunAsync(string csvPath, string connectionString, bool keyed, CancellationToken cancellationToken)
     {
         var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
         var script = Path.Combine(AppContext.BaseDirectory, "EndToEnd", "pandas_load.py");
@@ -31,7 +31,12 @@ public static class PandasLoad
         start.ArgumentList.Add(script);
         start.ArgumentList.Add(csvPath);
         start.ArgumentList.Add(SqlAlchemyUrl(connectionString));
-        start.ArgumentList.Add("pandas_load");
+        start.ArgumentList.Add(keyed ? "pandas_keyed" : "pandas_load");
+        if (keyed)
+        {
+            start.ArgumentList.Add("keyed");
+        }
+
         Process? process;
         try
         {

@@ -10,13 +10,20 @@ using WuzhongCollector.Service.Database;
 
 namespace WuzhongCollector.Benchmarks.WritePath;
 
-public sealed record WritePathResult(
-    int Rows, double NewKeysSeconds, double NewKeysLimitSeconds, double RevisionSeconds, double RevisionLimitSeconds,
-    WriteSummary NewKeys, WriteSummary Revision, long ObservationRows, long LatestRows)
-{
-    public double NewKeysRatio => NewKeysLimitSeconds / NewKeysSeconds;
+/// <summary>One timed load: wall seconds, and client plus server CPU seconds when the server runs on this machine.</summary>
+public sealed record Timing(double Seconds, double? CpuSeconds);
 
-    public double RevisionRatio => RevisionLimitSeconds / RevisionSeconds;
+public sealed record WritePathResult(
+    int Rows, Timing NewKeys, Timing NewKeysLimit, Timing Revision, Timing RevisionLimit,
+    WriteSummary NewKeysCounts, WriteSummary RevisionCounts, long ObservationRows, long LatestRows)
+{
+    public double NewKeysRatio => NewKeysLimit.Seconds / NewKeys.Seconds;
+
+    public double RevisionRatio => RevisionLimit.Seconds / Revision.Seconds;
+
+    public double? NewKeysCpuRatio => NewKeysLimit.CpuSeconds / NewKeys.CpuSeconds;
+
+    public double? RevisionCpuRatio => RevisionLimit.CpuSeconds / Revision.CpuSeconds;
 }
 
 /// <summary>
@@ -30,10 +37,10 @@ public static class WritePathBench
 
     public static async Task<WritePathResult> RunAsync(BenchSettings settings, BenchDatabase databases, DepartmentData data, TextWriter log, CancellationToken cancellationToken)
     {
-        var newKeys = new List<double>();
-        var newLimit = new List<double>();
-        var revision = new List<double>();
-        var revisionLimit = new List<double>();
+        var newKeys = new List<Timing>();
+        var newLimit = new List<Timing>();
+        var revision = new List<Timing>();
+        var revisionLimit = new List<Timing>();
         WriteSummary? newCounts = null, revisionCounts = null;
         long observationRows = 0, latestRows = 0;
         for (var repetition = 1; repetition <= settings.Repetitions; repetition++)
@@ -47,15 +54,15 @@ public static class WritePathBench
             }
 
             await databases.CheckpointAsync(cancellationToken);
-            newLimit.Add(await TimeAsync(() => CopyLimitAsync(dataSource, data.Observations(settings.Rows, revised: false), cancellationToken)));
+            newLimit.Add(await CopyLimitAsync(dataSource, data.Observations(settings.Rows, revised: false), cancellationToken));
             await TruncateLimitAsync(dataSource, databases, cancellationToken);
-            (var seconds, newCounts) = await TimeWriteAsync(dataSource, data.Observations(settings.Rows, revised: false), runId: 1, cancellationToken);
-            newKeys.Add(seconds);
+            (var timing, newCounts) = await TimeWriteAsync(dataSource, data.Observations(settings.Rows, revised: false), runId: 1, cancellationToken);
+            newKeys.Add(timing);
             await databases.CheckpointAsync(cancellationToken);
-            (seconds, revisionCounts) = await TimeWriteAsync(dataSource, data.Observations(settings.Rows, revised: true), runId: 2, cancellationToken);
-            revision.Add(seconds);
+            (timing, revisionCounts) = await TimeWriteAsync(dataSource, data.Observations(settings.Rows, revised: true), runId: 2, cancellationToken);
+            revision.Add(timing);
             await TruncateLimitAsync(dataSource, databases, cancellationToken);
-            revisionLimit.Add(await TimeAsync(() => CopyLimitAsync(dataSource, data.Observations(settings.Rows, revised: true), cancellationToken)));
+            revisionLimit.Add(await CopyLimitAsync(dataSource, data.Observations(settings.Rows, revised: true), cancellationToken));
 
             await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
             {
@@ -63,7 +70,7 @@ public static class WritePathBench
                 latestRows = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM observation_latest");
             }
 
-            await log.WriteLineAsync($"  write path, repetition {repetition}: new keys {newKeys[^1]:0.00} s (limit {newLimit[^1]:0.00} s), revision {revision[^1]:0.00} s (limit {revisionLimit[^1]:0.00} s)");
+            await log.WriteLineAsync($"  write path, repetition {repetition}: new keys {Show(newKeys[^1])} (limit {Show(newLimit[^1])}), revision {Show(revision[^1])} (limit {Show(revisionLimit[^1])})");
             await databases.DropAsync(connectionString, cancellationToken);
         }
 
@@ -71,20 +78,32 @@ public static class WritePathBench
             newCounts!, revisionCounts!, observationRows, latestRows);
     }
 
-    private static async Task<(double Seconds, WriteSummary Counts)> TimeWriteAsync(
+    private static string Show(Timing t) => t.CpuSeconds is { } cpu ? $"{t.Seconds:0.00} s, {cpu:0.00} s CPU" : $"{t.Seconds:0.00} s";
+
+    /// <summary>The median by wall time, and separately the median CPU time.</summary>
+    private static Timing Median(List<Timing> timings)
+    {
+        var cpu = timings.Where(t => t.CpuSeconds is not null).Select(t => t.CpuSeconds!.Value).ToList();
+        return new Timing(Median(timings.Select(t => t.Seconds).ToList()), cpu.Count == timings.Count ? Median(cpu) : null);
+    }
+
+    private static async Task<(Timing Timing, WriteSummary Counts)> TimeWriteAsync(
         NpgsqlDataSource dataSource, IEnumerable<(Observation?, Rejection?)> rows, long runId, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var cpu = CpuClock.Start(connection);
+        var clock = Stopwatch.StartNew();
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var counts = await ObservationWriter.WriteAsync(connection, transaction, SourceId, runId, "bench-sha", DateTimeOffset.UnixEpoch.AddDays(runId), rows, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return (clock.Elapsed.TotalSeconds, counts);
+        return (new Timing(clock.Elapsed.TotalSeconds, cpu.Elapsed()), counts);
     }
 
-    private static async Task CopyLimitAsync(NpgsqlDataSource dataSource, IEnumerable<(Observation? Observation, Rejection? Rejection)> rows, CancellationToken cancellationToken)
+    private static async Task<Timing> CopyLimitAsync(NpgsqlDataSource dataSource, IEnumerable<(Observation? Observation, Rejection? Rejection)> rows, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var cpu = CpuClock.Start(connection);
+        var clock = Stopwatch.StartNew();
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var recordedAt = DateTimeOffset.UnixEpoch;
         await using (var copy = await connection.BeginBinaryImportAsync(
@@ -114,6 +133,7 @@ public static class WritePathBench
         }
 
         await transaction.CommitAsync(cancellationToken);
+        return new Timing(clock.Elapsed.TotalSeconds, cpu.Elapsed());
     }
 
     private static async Task TruncateLimitAsync(NpgsqlDataSource dataSource, BenchDatabase databases, CancellationToken cancellationToken)
@@ -124,13 +144,6 @@ public static class WritePathBench
         }
 
         await databases.CheckpointAsync(cancellationToken);
-    }
-
-    private static async Task<double> TimeAsync(Func<Task> action)
-    {
-        var clock = Stopwatch.StartNew();
-        await action();
-        return clock.Elapsed.TotalSeconds;
     }
 
     public static double Median(IReadOnlyList<double> values)

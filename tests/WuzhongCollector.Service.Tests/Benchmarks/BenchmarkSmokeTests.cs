@@ -20,8 +20,8 @@ public sealed class BenchmarkSmokeTests
         var results = await Bench.RunAsync(settings, databases, log, CancellationToken.None);
 
         var w = results.WritePath!;
-        Assert.Equal(new WriteSummary(2_400, 2_400, 0, 0, 0), w.NewKeys);
-        Assert.Equal(new WriteSummary(2_400, 240, 2_160, 0, 0), w.Revision);
+        Assert.Equal(new WriteSummary(2_400, 2_400, 0, 0, 0), w.NewKeysCounts);
+        Assert.Equal(new WriteSummary(2_400, 240, 2_160, 0, 0), w.RevisionCounts);
         Assert.Equal((2_640L, 2_400L), (w.ObservationRows, w.LatestRows));
 
         var e = results.EndToEnd!;
@@ -32,7 +32,7 @@ public sealed class BenchmarkSmokeTests
         Assert.Equal(500, e.DapperRows);
         if (e.Pandas.Ran)
         {
-            Assert.Equal(2_400, e.Pandas.Rows);
+            Assert.Equal((2_400, 2_400), (e.Pandas.Rows, e.PandasKeyed.Rows));
         }
         else
         {
