@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
@@ -62,14 +63,17 @@ public static class CollectorRegistration
             InvisibilityTimeout = options.InvisibilityTimeout,
             QueuePollInterval = options.QueuePollInterval,
         };
-        // Registered before AddHangfire, which would otherwise give this host the process-wide
-        // JobStorage.Current: with several hosts in one process (tests, benchmark) that is the last one configured.
+        // Registered before AddHangfire, which would otherwise give this host the process-wide JobStorage.Current
+        // and JobActivator.Current: with several hosts in one process (tests, benchmark) those belong to
+        // whichever host was configured last, and jobs would run against another host's database.
         var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);
         services.AddSingleton<JobStorage>(storage);
-        services.AddHangfire(config => config
+        services.AddSingleton<JobActivator>(provider => new AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire((provider, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
+            .UseLogProvider(new SurvivingHangfireLogProvider(provider.GetRequiredService<ILoggerFactory>()))
             .UseStorage(storage));
         ConfigureRetries(options);
         if (options.RunScheduler)

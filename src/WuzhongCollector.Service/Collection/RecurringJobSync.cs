@@ -21,12 +21,17 @@ public sealed class RecurringJobSync(
     TimeProvider timeProvider,
     ILogger<RecurringJobSync> logger)
 {
+    private const int RegistrationParallelism = 8;
+
     public async Task SyncAsync(CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        foreach (var source in registry.Sources.Values)
+        // Each source costs a few storage round trips and commits; in parallel (each job id has its own
+        // Hangfire lock) 1,000 sources register in seconds instead of tens of seconds.
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = RegistrationParallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(registry.Sources.Values, parallel, async (source, ct) =>
         {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
             var pausedReason = PausedReason(source);
             TimeZones.TryResolve(source.Schedule.TimeZone, out var zone);
             recurringJobs.AddOrUpdate<CollectSourceJob>(
@@ -42,9 +47,10 @@ public sealed class RecurringJobSync(
                     registered_at = CASE WHEN source.config_hash = excluded.config_hash THEN source.registered_at ELSE excluded.registered_at END,
                     removed_at = NULL
                 """, new { source.Id, source.Name, source.KindText, source.Schedule.Cron, source.Schedule.TimeZone, source.ConfigHash, paused = pausedReason is not null, pausedReason, now },
-                cancellationToken: cancellationToken));
-        }
+                cancellationToken: ct));
+        });
 
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         using var storageConnection = storage.GetConnection();
         foreach (var stale in storageConnection.GetRecurringJobs().Where(j => !registry.Sources.ContainsKey(j.Id)))
         {

@@ -9,7 +9,7 @@ namespace WuzhongCollector.Benchmarks.Api;
 
 public sealed record Latency(int Requests, double P50Ms, double P99Ms, double MaxMs, double RequestsPerSecond, int Failures, IReadOnlySet<int> PointCounts);
 
-public sealed record ApiLatencyResult(int Clients, long TableRows, Latency Http, Latency Direct);
+public sealed record ApiLatencyResult(int Clients, long TableRows, Latency Http, Latency Direct, Latency HttpOneClient, Latency DirectOneClient);
 
 /// <summary>
 /// Scenario 5: GET /api/series/{code}?area= for random 120-point series of the loaded department dump,
@@ -30,7 +30,7 @@ public static class ApiLatencyBench
             tableRows = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM observation");
         }
 
-        Latency http;
+        Latency http, httpOne;
         await using (var service = await ServiceProcess.StartAsync(loadedConnectionString, configDirectory, cancellationToken))
         {
             using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.ApiClients }) { BaseAddress = new Uri(service.BaseUrl) };
@@ -55,6 +55,7 @@ public static class ApiLatencyBench
 
             await MeasureAsync(1, Math.Min(WarmUpRequests, settings.ApiRequestsPerClient * settings.ApiClients), seriesCount, GetAsync);
             http = await MeasureAsync(settings.ApiClients, settings.ApiRequestsPerClient, seriesCount, GetAsync);
+            httpOne = await MeasureAsync(1, OneClientRequests(settings), seriesCount, GetAsync);
         }
 
         await log.WriteLineAsync($"  HTTP: p50 {http.P50Ms:0.00} ms, p99 {http.P99Ms:0.00} ms over {http.Requests} requests ({http.Failures} failed)");
@@ -78,9 +79,14 @@ public static class ApiLatencyBench
 
         await MeasureAsync(1, Math.Min(WarmUpRequests, settings.ApiRequestsPerClient * settings.ApiClients), seriesCount, QueryAsync);
         var direct = await MeasureAsync(settings.ApiClients, settings.ApiRequestsPerClient, seriesCount, QueryAsync);
+        var directOne = await MeasureAsync(1, OneClientRequests(settings), seriesCount, QueryAsync);
         await log.WriteLineAsync($"  direct SQL: p50 {direct.P50Ms:0.00} ms, p99 {direct.P99Ms:0.00} ms");
-        return new ApiLatencyResult(settings.ApiClients, tableRows, http, direct);
+        await log.WriteLineAsync($"  one client: HTTP p50 {httpOne.P50Ms:0.00} ms, p99 {httpOne.P99Ms:0.00} ms; direct p50 {directOne.P50Ms:0.00} ms, p99 {directOne.P99Ms:0.00} ms");
+        return new ApiLatencyResult(settings.ApiClients, tableRows, http, direct, httpOne, directOne);
     }
+
+    /// <summary>One client alone shows what a request costs without queueing behind the others.</summary>
+    private static int OneClientRequests(BenchSettings settings) => Math.Max(10, settings.ApiRequestsPerClient / 2);
 
     /// <summary>Each client sends its requests one after another; a point count is checked on every 50th.</summary>
     private static async Task<Latency> MeasureAsync(int clients, int requestsPerClient, int seriesCount, Func<int, bool, Task<int?>> request)

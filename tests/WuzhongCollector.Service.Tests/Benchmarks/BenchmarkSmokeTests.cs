@@ -47,6 +47,7 @@ public sealed class BenchmarkSmokeTests
         Assert.Equal((80, 0, 80, 0), (api.Http.Requests, api.Http.Failures, api.Direct.Requests, api.Direct.Failures));
         Assert.Equal([120], api.Http.PointCounts);
         Assert.Equal([120], api.Direct.PointCounts);
+        Assert.Equal((10, 0, 10, 0), (api.HttpOneClient.Requests, api.HttpOneClient.Failures, api.DirectOneClient.Requests, api.DirectOneClient.Failures));
         Assert.Equal(2_400, api.TableRows);
 
         var s = results.Scheduling!;

@@ -28,9 +28,10 @@ public sealed class TwoInstancesTests : IDisposable
         await using var first = await CollectorHost.StartAsync(config, connectionString, settings);
         await using var second = await CollectorHost.StartAsync(config, connectionString, settings);
 
-        // Five occurrences take about ten seconds; the deadline only bounds a broken scheduler.
+        // Four occurrences take about eight seconds. On a loaded machine the scheduler can fall behind and,
+        // with relaxed misfire handling, skip occurrences; the deadline only bounds a broken scheduler.
         var deadline = Stopwatch.StartNew();
-        while (await first.ScalarAsync<long>("SELECT count(*) FROM run WHERE finished_at IS NOT NULL") < 5 && deadline.Elapsed < TimeSpan.FromSeconds(40))
+        while (await first.ScalarAsync<long>("SELECT count(*) FROM run WHERE finished_at IS NOT NULL") < 4 && deadline.Elapsed < TimeSpan.FromSeconds(60))
         {
             await Task.Delay(200);
         }
@@ -45,7 +46,7 @@ public sealed class TwoInstancesTests : IDisposable
         var outcomes = await first.QueryAsync<string>("SELECT DISTINCT outcome FROM run WHERE finished_at IS NOT NULL ORDER BY 1");
 
         Assert.Equal(2, servers);
-        Assert.True(perOccurrence.Count >= 5, $"{perOccurrence.Count} occurrences ran in 40 s: {string.Join(", ", perOccurrence)}");
+        Assert.True(perOccurrence.Count >= 4, $"{perOccurrence.Count} occurrences ran in 60 s: {string.Join(", ", perOccurrence)}");
         Assert.All(perOccurrence, o => Assert.Equal((1L, 1L), (o.Runs, o.Jobs)));
         Assert.Equal(["succeeded", "unchanged"], outcomes);
         Assert.Equal(2, await first.ScalarAsync<long>("SELECT count(*) FROM observation"));
