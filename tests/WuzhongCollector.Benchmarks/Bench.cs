@@ -8,11 +8,15 @@ using WuzhongCollector.Benchmarks.WritePath;
 
 namespace WuzhongCollector.Benchmarks;
 
-public sealed record MachineInfo(string Cpu, int Cores, string Memory, string Os, string Runtime, string PostgreSql, DateTimeOffset At);
+public sealed record MachineInfo(string Cpu, int Cores, string Memory, string Os, string Runtime, string PostgreSql, DateTimeOffset At, string LoadAtStart)
+{
+    /// <summary>The 1, 5 and 15 minute load averages: other work on the machine slows every wall-clock number.</summary>
+    public static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+}
 
 public sealed record BenchResults(
     BenchSettings Settings, MachineInfo Machine, WritePathResult? WritePath, EndToEndResult? EndToEnd, MemoryResult? Memory,
-    ApiLatencyResult? Api, SchedulingResult? Scheduling);
+    ApiLatencyResult? Api, SchedulingResult? Scheduling, string LoadAtEnd);
 
 /// <summary>Runs the scenarios in order; the API scenario reads the database the end-to-end load filled.</summary>
 public static class Bench
@@ -74,7 +78,7 @@ public static class Bench
                 scheduling = await ManySourcesBench.RunAsync(settings, databases, log, cancellationToken);
             }
 
-            return new BenchResults(settings, machine, writePath, endToEnd, memory, api, scheduling);
+            return new BenchResults(settings, machine, writePath, endToEnd, memory, api, scheduling, MachineInfo.LoadAverage());
         }
         finally
         {
@@ -94,6 +98,6 @@ public static class Bench
         var postgres = await databases.ServerVersionAsync(probe, cancellationToken);
         await databases.DropAsync(probe, cancellationToken);
         return new MachineInfo(cpu, Environment.ProcessorCount, memory, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription,
-            postgres, TimeProvider.System.GetUtcNow());
+            postgres, TimeProvider.System.GetUtcNow(), MachineInfo.LoadAverage());
     }
 }

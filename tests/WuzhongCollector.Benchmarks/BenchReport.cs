@@ -16,6 +16,7 @@ public static class BenchReport
         var md = new StringBuilder();
         md.AppendLine(Inv($"Measured {m.At:yyyy-MM-dd HH:mm} UTC on {m.Cpu}, {m.Cores} cores, {m.Memory}, {m.Os}, {m.Runtime};"));
         md.AppendLine(Inv($"PostgreSQL {m.PostgreSql} (the service's private cluster, default settings), on the same machine."));
+        md.AppendLine(Inv($"Load average (1, 5, 15 min) at the start {m.LoadAtStart}, at the end {results.LoadAtEnd}: anything above 0 is other work sharing the 2 cores."));
         md.AppendLine(Inv($"Sizes: {settings.Rows:N0} rows, {settings.BigRows:N0} rows for memory, write path median of {settings.Repetitions}, naive Dapper on the first {settings.DapperRows:N0} rows, {settings.ApiClients} API clients x {settings.ApiRequestsPerClient:N0} requests, {settings.Sources:N0} sources."));
         md.AppendLine();
         md.AppendLine("| # | what | rows | time | rows/s | ratio | goal | met |");
