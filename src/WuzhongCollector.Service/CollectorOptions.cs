@@ -36,9 +36,12 @@ public sealed class CollectorOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Payloads up to this size are archived in the database. <value>The default is 64 MiB.</value></summary>
+    /// <summary>
+    /// Payloads up to this size are archived in the database, gzip-compressed and streamed in chunks, so the
+    /// size costs disk, never memory. <value>The default is 1 GiB.</value>
+    /// </summary>
     [Range(0, long.MaxValue)]
-    public long ArchiveMaxBytes { get; set; } = 64L * 1024 * 1024;
+    public long ArchiveMaxBytes { get; set; } = 1L << 30;
 
     /// <summary>HTTP bodies above this size are refused. <value>The default is 50 MiB.</value></summary>
     [Range(1024, long.MaxValue)]

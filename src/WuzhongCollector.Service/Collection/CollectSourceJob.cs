@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Dapper;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using WuzhongCollector.Core.Normalisation;
 using WuzhongCollector.Core.Sources;
@@ -22,6 +23,7 @@ public sealed class CollectSourceJob(
     IEnumerable<ISourceConnector> connectors,
     ProgressSnapshot progressSnapshot,
     TimeProvider timeProvider,
+    IOptions<CollectorOptions> options,
     ILogger<CollectSourceJob> logger)
 {
     [DisplayName("Collect {0}")]
@@ -111,11 +113,7 @@ public sealed class CollectSourceJob(
         var mapped = connector.Read(source, payload, cancellationToken).Select(mapper.Map);
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO payload (sha256, source_id, origin, size_bytes, content, fetched_at)
-            VALUES (@Sha256, @sourceId, @Origin, @Size, @Content, @fetchedAt)
-            ON CONFLICT (sha256) DO NOTHING
-            """, new { payload.Sha256, sourceId = source.Id, payload.Origin, payload.Size, payload.Content, fetchedAt = startedAt }, transaction, cancellationToken: cancellationToken));
+        await PayloadArchive.ArchiveAsync(connection, transaction, source.Id, payload, startedAt, options.Value.ArchiveMaxBytes, cancellationToken);
         var counts = await ObservationWriter.WriteAsync(connection, transaction, source.Id, runId, payload.Sha256, startedAt, mapped, cancellationToken);
         var outcome = counts.Rejected > 0 ? "partial" : "succeeded";
         log.Step($"read {counts.RowsRead} rows: {counts.Stored} stored, {counts.Unchanged} unchanged, {counts.Rejected} rejected, {counts.Missing} missing");

@@ -24,116 +24,113 @@ public static class ObservationWriter
         IEnumerable<(Observation? Observation, Rejection? Rejection)> mapped,
         CancellationToken cancellationToken)
     {
-        await connection.ExecuteAsync(new CommandDefinition("""
-            CREATE TEMP TABLE stage_observation (
-                ordinal bigint, kind text, indicator_code text, area_code text, period text, period_type text,
-                period_end date, value numeric, status text, location text, field text, raw_value text, reason text
-            ) ON COMMIT DROP
-            """, transaction: transaction, cancellationToken: cancellationToken));
+        await ExecuteAsync(connection, transaction, ObservationWriterSql.CreateStage, new { }, cancellationToken);
+        var staged = await CopyToStageAsync(connection, mapped, cancellationToken);
+        var args = new { sourceId, runId, payloadSha256, recordedAt };
 
-        var rowsRead = 0;
-        await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY stage_observation (ordinal, kind, indicator_code, area_code, period, period_type, period_end, value, status, location, field, raw_value, reason) FROM STDIN (FORMAT BINARY)",
-            cancellationToken))
+        if (staged.Observations > 0 && !await ScalarAsync<bool>(connection, transaction, ObservationWriterSql.FirstKeyExists, args, cancellationToken))
         {
-            foreach (var (observation, rejection) in mapped)
+            // Probably a first load. If a key turns out to be repeated or stored already, the savepoint
+            // undoes the partial insert and the merge below decides row by row.
+            await transaction.SaveAsync("first_load", cancellationToken);
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                rowsRead++;
-                await copy.StartRowAsync(cancellationToken);
-                await copy.WriteAsync((long)rowsRead, NpgsqlDbType.Bigint, cancellationToken);
-                if (observation is not null)
-                {
-                    await copy.WriteAsync("obs", NpgsqlDbType.Text, cancellationToken);
-                    await copy.WriteAsync(observation.IndicatorCode, NpgsqlDbType.Text, cancellationToken);
-                    await copy.WriteAsync(observation.AreaCode, NpgsqlDbType.Text, cancellationToken);
-                    await copy.WriteAsync(observation.Period.Id, NpgsqlDbType.Text, cancellationToken);
-                    await copy.WriteAsync(observation.Period.TypeName, NpgsqlDbType.Text, cancellationToken);
-                    await copy.WriteAsync(observation.Period.End, NpgsqlDbType.Date, cancellationToken);
-                    await copy.WriteAsync(observation.Value, NpgsqlDbType.Numeric, cancellationToken);
-                    await copy.WriteAsync(observation.Status.ToText(), NpgsqlDbType.Text, cancellationToken);
-                    await copy.WriteAsync(observation.Location, NpgsqlDbType.Text, cancellationToken);
-                    await copy.WriteNullAsync(cancellationToken);
-                    await copy.WriteNullAsync(cancellationToken);
-                    await copy.WriteNullAsync(cancellationToken);
-                }
-                else
-                {
-                    var r = rejection!;
-                    await copy.WriteAsync(r.KindText, NpgsqlDbType.Text, cancellationToken);
-                    for (var i = 0; i < 7; i++)
-                    {
-                        await copy.WriteNullAsync(cancellationToken);
-                    }
-
-                    await copy.WriteAsync(r.Location, NpgsqlDbType.Text, cancellationToken);
-                    await copy.WriteAsync(r.Field, NpgsqlDbType.Text, cancellationToken);
-                    await Nullable(copy, r.RawValue, cancellationToken);
-                    await copy.WriteAsync(r.Reason, NpgsqlDbType.Text, cancellationToken);
-                }
+                var inserted = await ExecuteAsync(connection, transaction, ObservationWriterSql.InsertNew, args, cancellationToken);
+                await transaction.ReleaseAsync("first_load", cancellationToken);
+                return Summary(staged, inserted, 0, await InsertRejectsAsync(connection, transaction, staged, args, cancellationToken));
             }
-
-            await copy.CompleteAsync(cancellationToken);
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                await transaction.RollbackAsync("first_load", cancellationToken);
+            }
         }
 
-        var args = new { sourceId, runId, payloadSha256, recordedAt };
-        var rejectCounts = (await connection.QueryAsync<(string Kind, int Count)>(new CommandDefinition("""
-            WITH conflicts AS (
-                SELECT indicator_code, area_code, period
-                FROM stage_observation WHERE kind = 'obs'
-                GROUP BY indicator_code, area_code, period
-                HAVING count(DISTINCT (value, status)) > 1
-            ), removed AS (
-                DELETE FROM stage_observation s USING conflicts c
-                WHERE s.kind = 'obs' AND s.indicator_code = c.indicator_code AND s.area_code = c.area_code AND s.period = c.period
-                RETURNING s.*
-            ), conflict_rejects AS (
-                SELECT 'error' AS kind, location, 'value' AS field, value::text AS raw_value,
-                       'conflicting duplicate for ' || indicator_code || ' ' || area_code || ' ' || period || ': '
-                       || string_agg(value::text || ' at ' || location, ' vs ') OVER (PARTITION BY indicator_code, area_code, period) AS reason,
-                       ordinal
-                FROM removed
-            ), inserted AS (
-                INSERT INTO reject (run_id, source_id, kind, location, field, raw_value, reason)
-                SELECT @runId, @sourceId, kind, location, field, raw_value, reason
-                FROM (SELECT kind, location, field, raw_value, reason, ordinal FROM stage_observation WHERE kind <> 'obs'
-                      UNION ALL SELECT kind, location, field, raw_value, reason, ordinal FROM conflict_rejects) r
-                ORDER BY ordinal
-                RETURNING kind
-            )
-            SELECT kind, count(*)::int FROM inserted GROUP BY kind
-            """, args, transaction, cancellationToken: cancellationToken))).ToList();
+        // Most payloads state each key once; then the merge needs no de-duplicating sort of the stage.
+        if (staged.Observations > 0 && !await ScalarAsync<bool>(connection, transaction, ObservationWriterSql.HasDuplicateKeys, args, cancellationToken))
+        {
+            var stored = await ExecuteAsync(connection, transaction, ObservationWriterSql.Merge(deduplicate: false), args, cancellationToken);
+            return Summary(staged, stored, staged.Observations - stored, await InsertRejectsAsync(connection, transaction, staged, args, cancellationToken));
+        }
 
-        var incoming = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            "SELECT count(DISTINCT (indicator_code, area_code, period))::int FROM stage_observation WHERE kind = 'obs'",
-            transaction: transaction, cancellationToken: cancellationToken));
+        var rejectCounts = await QueryCountsAsync(connection, transaction, ObservationWriterSql.InsertRejectsAndConflicts, args, cancellationToken);
+        var incoming = await ScalarAsync<int>(connection, transaction, ObservationWriterSql.CountKeys, args, cancellationToken);
+        var storedOnce = await ExecuteAsync(connection, transaction, ObservationWriterSql.Merge(deduplicate: true), args, cancellationToken);
+        return Summary(staged, storedOnce, incoming - storedOnce, rejectCounts);
+    }
 
-        var stored = await connection.ExecuteAsync(new CommandDefinition("""
-            WITH incoming AS (
-                SELECT DISTINCT ON (indicator_code, area_code, period) *
-                FROM stage_observation WHERE kind = 'obs'
-                ORDER BY indicator_code, area_code, period, ordinal
-            ), changed AS (
-                INSERT INTO observation_latest AS l
-                    (indicator_code, area_code, period, source_id, vintage, period_type, period_end, value, status, run_id, recorded_at, payload_sha256, location)
-                SELECT indicator_code, area_code, period, @sourceId, 1, period_type, period_end, value, status, @runId, @recordedAt, @payloadSha256, location
-                FROM incoming
-                ON CONFLICT (indicator_code, area_code, period, source_id) DO UPDATE
-                    SET vintage = l.vintage + 1, value = excluded.value, status = excluded.status, run_id = excluded.run_id,
-                        recorded_at = excluded.recorded_at, payload_sha256 = excluded.payload_sha256, location = excluded.location,
-                        period_type = excluded.period_type, period_end = excluded.period_end
-                    WHERE l.value IS DISTINCT FROM excluded.value OR l.status IS DISTINCT FROM excluded.status
-                RETURNING l.*
-            )
-            INSERT INTO observation
-                (indicator_code, area_code, period, source_id, vintage, period_type, period_end, value, status, run_id, recorded_at, payload_sha256, location)
-            SELECT indicator_code, area_code, period, source_id, vintage, period_type, period_end, value, status, run_id, recorded_at, payload_sha256, location
-            FROM changed
-            """, args, transaction, cancellationToken: cancellationToken));
+    private sealed record Staged(int RowsRead, int Observations, int Rejections);
 
-        var rejected = rejectCounts.Where(c => c.Kind == "error").Sum(c => c.Count);
-        var missing = rejectCounts.Where(c => c.Kind != "error").Sum(c => c.Count);
-        return new WriteSummary(rowsRead, stored, incoming - stored, rejected, missing);
+    private static WriteSummary Summary(Staged staged, int stored, int unchanged, List<(string Kind, int Count)> rejects) => new(
+        staged.RowsRead, stored, unchanged,
+        rejects.Where(c => c.Kind == "error").Sum(c => c.Count),
+        rejects.Where(c => c.Kind != "error").Sum(c => c.Count));
+
+    private static async Task<List<(string Kind, int Count)>> InsertRejectsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Staged staged, object args, CancellationToken cancellationToken) =>
+        staged.Rejections > 0 ? await QueryCountsAsync(connection, transaction, ObservationWriterSql.InsertRejects, args, cancellationToken) : [];
+
+    private static async Task<List<(string Kind, int Count)>> QueryCountsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, object args, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<(string Kind, int Count)>(Command(sql, args, transaction, cancellationToken))).ToList();
+
+    private static Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, object args, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(Command(sql, args, transaction, cancellationToken));
+
+    private static Task<T?> ScalarAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, object args, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<T>(Command(sql, args, transaction, cancellationToken));
+
+    /// <summary>
+    /// These statements take as long as the payload is big (minutes for millions of rows), so they have no
+    /// client timeout (Npgsql's default is 30 s); the run's cancellation token still stops them.
+    /// </summary>
+    private static CommandDefinition Command(string sql, object args, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        new(sql, args, transaction, commandTimeout: 0, cancellationToken: cancellationToken);
+
+    private static async Task<Staged> CopyToStageAsync(
+        NpgsqlConnection connection, IEnumerable<(Observation? Observation, Rejection? Rejection)> mapped, CancellationToken cancellationToken)
+    {
+        int rowsRead = 0, observations = 0;
+        await using var copy = await connection.BeginBinaryImportAsync(ObservationWriterSql.CopyStage, cancellationToken);
+        foreach (var (observation, rejection) in mapped)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            rowsRead++;
+            await copy.StartRowAsync(cancellationToken);
+            await copy.WriteAsync((long)rowsRead, NpgsqlDbType.Bigint, cancellationToken);
+            if (observation is not null)
+            {
+                observations++;
+                await copy.WriteAsync("obs", NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(observation.IndicatorCode, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(observation.AreaCode, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(observation.Period.Id, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(observation.Period.TypeName, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(observation.Period.End, NpgsqlDbType.Date, cancellationToken);
+                await copy.WriteAsync(observation.Value, NpgsqlDbType.Numeric, cancellationToken);
+                await copy.WriteAsync(observation.Status.ToText(), NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(observation.Location, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteNullAsync(cancellationToken);
+                await copy.WriteNullAsync(cancellationToken);
+                await copy.WriteNullAsync(cancellationToken);
+            }
+            else
+            {
+                var r = rejection!;
+                await copy.WriteAsync(r.KindText, NpgsqlDbType.Text, cancellationToken);
+                for (var i = 0; i < 7; i++)
+                {
+                    await copy.WriteNullAsync(cancellationToken);
+                }
+
+                await copy.WriteAsync(r.Location, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(r.Field, NpgsqlDbType.Text, cancellationToken);
+                await Nullable(copy, r.RawValue, cancellationToken);
+                await copy.WriteAsync(r.Reason, NpgsqlDbType.Text, cancellationToken);
+            }
+        }
+
+        await copy.CompleteAsync(cancellationToken);
+        return new Staged(rowsRead, observations, rowsRead - observations);
     }
 
     private static Task Nullable(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken) =>

@@ -22,6 +22,8 @@ public sealed class RecurringJobSync(
     TimeProvider timeProvider,
     ILogger<RecurringJobSync> logger) : IDisposable
 {
+    private const int RegistrationParallelism = 8;
+
     // Start-up and hot reload may sync at the same moment; one at a time keeps removals and additions in order.
     private readonly SemaphoreSlim gate = new(1, 1);
 
@@ -47,11 +49,16 @@ public sealed class RecurringJobSync(
         var controls = (await connection.QueryAsync<Pause>(new CommandDefinition(
             "SELECT source_id AS SourceId, reason, paused_at AS At, paused_by AS By FROM source_control WHERE paused", cancellationToken: cancellationToken)))
             .ToDictionary(p => p.SourceId, StringComparer.Ordinal);
-        foreach (var source in registry.Sources.Values)
+
+        // Each source costs a few storage round trips and commits; in parallel (each job id has its own
+        // Hangfire lock) 1,000 sources register in seconds instead of tens of seconds.
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = RegistrationParallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(registry.Sources.Values, parallel, async (source, ct) =>
         {
+            await using var sourceConnection = await dataSource.OpenConnectionAsync(ct);
             var pause = controls.GetValueOrDefault(source.Id) ?? ConfigPause(source, now);
             Schedule(source.Id, source.Schedule.Cron, source.Schedule.TimeZone, pause);
-            await connection.ExecuteAsync(new CommandDefinition("""
+            await sourceConnection.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO source (id, name, kind, cron, time_zone, config_hash, paused, paused_reason, paused_at, paused_by, registered_at)
                 VALUES (@Id, @Name, @KindText, @Cron, @TimeZone, @ConfigHash, @paused, @reason, @pausedAt, @pausedBy, @now)
                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, cron = excluded.cron, time_zone = excluded.time_zone,
@@ -63,8 +70,8 @@ public sealed class RecurringJobSync(
             {
                 source.Id, source.Name, source.KindText, source.Schedule.Cron, source.Schedule.TimeZone, source.ConfigHash,
                 paused = pause is not null, reason = pause?.Reason, pausedAt = pause?.At, pausedBy = pause?.By, now,
-            }, cancellationToken: cancellationToken));
-        }
+            }, cancellationToken: ct));
+        });
 
         using var storageConnection = storage.GetConnection();
         foreach (var stale in storageConnection.GetRecurringJobs().Where(j => !registry.Sources.ContainsKey(j.Id)))

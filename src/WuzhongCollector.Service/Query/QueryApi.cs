@@ -46,6 +46,29 @@ public static class QueryApi
         return row is null ? Results.Problem($"no indicator '{code}'", statusCode: 404) : Results.Ok(IndicatorResponse.From(row));
     }
 
+    /// <summary>
+    /// The series as of a date: each source's latest vintage recorded by then, then the priority rule across
+    /// sources. Public so the benchmark can time the same query without HTTP.
+    /// </summary>
+    public const string SeriesSql = """
+        SELECT indicator_code AS indicator, area_code AS area, period, period_type AS "periodType", value, @unit AS unit, status,
+               source_id AS source, vintage, run_id AS "runId", recorded_at AS "recordedAt", location
+        FROM (
+            SELECT DISTINCT ON (area_code, period) *
+            FROM (
+                SELECT DISTINCT ON (area_code, period, source_id) *
+                FROM observation
+                WHERE indicator_code = @code AND (@area::text IS NULL OR area_code = @area)
+                  AND (@asOf::timestamptz IS NULL OR recorded_at <= @asOf)
+                  AND (@fromDate::date IS NULL OR period_end >= @fromDate) AND (@toDate::date IS NULL OR period_end <= @toDate)
+                ORDER BY area_code, period, source_id, vintage DESC
+            ) per_source
+            ORDER BY area_code, period,
+                     CASE status WHEN 'normal' THEN 0 WHEN 'provisional' THEN 1 WHEN 'estimated' THEN 2 ELSE 3 END, recorded_at DESC
+        ) s
+        ORDER BY area_code, period_end, period_type, period
+        """;
+
     private static async Task<IResult> GetSeriesAsync(string code, HttpContext http, NpgsqlDataSource db, CancellationToken cancellationToken,
         string? area = null, string? from = null, string? to = null, DateTimeOffset? asOf = null, string? format = null)
     {
@@ -77,38 +100,19 @@ public static class QueryApi
             return Results.Problem($"no indicator '{code}'", statusCode: 404);
         }
 
-        // As of a date: each source's latest vintage recorded by then, then the priority rule across sources.
-        const string sql = """
-            SELECT indicator_code AS indicator, area_code AS area, period, period_type AS "periodType", value, @unit AS unit, status,
-                   source_id AS source, vintage, run_id AS "runId", recorded_at AS "recordedAt", location
-            FROM (
-                SELECT DISTINCT ON (area_code, period) *
-                FROM (
-                    SELECT DISTINCT ON (area_code, period, source_id) *
-                    FROM observation
-                    WHERE indicator_code = @code AND (@area::text IS NULL OR area_code = @area)
-                      AND (@asOf::timestamptz IS NULL OR recorded_at <= @asOf)
-                      AND (@fromDate::date IS NULL OR period_end >= @fromDate) AND (@toDate::date IS NULL OR period_end <= @toDate)
-                    ORDER BY area_code, period, source_id, vintage DESC
-                ) per_source
-                ORDER BY area_code, period,
-                         CASE status WHEN 'normal' THEN 0 WHEN 'provisional' THEN 1 WHEN 'estimated' THEN 2 ELSE 3 END, recorded_at DESC
-            ) s
-            ORDER BY area_code, period_end, period_type, period
-            """;
         var args = new { code, area, asOf, fromDate, toDate, unit };
         if (string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase))
         {
             http.Response.ContentType = "text/csv; charset=utf-8";
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"{code}.csv\"";
-            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, args, cancellationToken: cancellationToken));
+            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(SeriesSql, args, cancellationToken: cancellationToken));
             await using var writer = new StreamWriter(http.Response.Body, new System.Text.UTF8Encoding(true));
             await using var csv = CsvDataWriter.Create(writer);
             await csv.WriteAsync(reader, cancellationToken);
             return Results.Empty;
         }
 
-        var rows = await connection.QueryAsync<SeriesPoint>(new CommandDefinition(sql, args, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<SeriesPoint>(new CommandDefinition(SeriesSql, args, cancellationToken: cancellationToken));
         return Results.Ok(new { indicator = code, unit, area, asOf, points = rows });
     }
 

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Microsoft.Extensions.Options;
 using WuzhongCollector.Core.Parsing;
 using WuzhongCollector.Core.Sources;
 
@@ -7,12 +6,12 @@ namespace WuzhongCollector.Service.Collection.Connectors;
 
 /// <summary>A department CSV export: one file at a path under the config folder, or each new file of a drop folder.</summary>
 // The drop folder (and its database) is resolved only for drop-folder sources: `check` reads files without a database.
-public sealed class CsvFileConnector(ConfigPaths paths, IOptions<CollectorOptions> options, IServiceProvider services) : ISourceConnector
+public sealed class CsvFileConnector(ConfigPaths paths, IServiceProvider services) : ISourceConnector
 {
     public SourceKind Kind => SourceKind.Csv;
 
     public Task<FetchedPayload> FetchAsync(SourceDefinition source, RunLog log, CancellationToken cancellationToken) =>
-        FetchFileAsync(source, paths, services.GetRequiredService<DropFolder>, options.Value.ArchiveMaxBytes, log, cancellationToken);
+        FetchFileAsync(source, paths, services.GetRequiredService<DropFolder>, log, cancellationToken);
 
     public IEnumerable<RawRecord> Read(SourceDefinition source, FetchedPayload payload, CancellationToken cancellationToken) =>
         SourceReader.Read(source, payload.Open, payload.Origin, cancellationToken);
@@ -21,7 +20,7 @@ public sealed class CsvFileConnector(ConfigPaths paths, IOptions<CollectorOption
         source.File?.DropFolder is null ? Task.CompletedTask : services.GetRequiredService<DropFolder>().SettleAsync(source, payload, error, cancellationToken);
 
     /// <summary>The fetch of every file kind: the configured path, or the next new file of the drop folder.</summary>
-    public static async Task<FetchedPayload> FetchFileAsync(SourceDefinition source, ConfigPaths paths, Func<DropFolder> dropFolder, long archiveMaxBytes, RunLog log, CancellationToken cancellationToken)
+    public static async Task<FetchedPayload> FetchFileAsync(SourceDefinition source, ConfigPaths paths, Func<DropFolder> dropFolder, RunLog log, CancellationToken cancellationToken)
     {
         var file = source.File!;
         if (file.DropFolder is not null)
@@ -37,30 +36,26 @@ public sealed class CsvFileConnector(ConfigPaths paths, IOptions<CollectorOption
             throw new PermanentSourceException($"{source.Id}: file {origin} does not exist");
         }
 
-        return await HashFileAsync(path, origin, archiveMaxBytes, cancellationToken);
+        return await HashFileAsync(path, origin, cancellationToken);
     }
 
-    /// <summary>Hashes the file as it streams, keeping the bytes only when small enough to archive.</summary>
-    public static async Task<FetchedPayload> HashFileAsync(string path, string origin, long archiveMaxBytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hashes the file as it streams, keeping none of it: reading and archiving open it again, so memory
+    /// stays the same whatever the file's size.
+    /// </summary>
+    public static async Task<FetchedPayload> HashFileAsync(string path, string origin, CancellationToken cancellationToken)
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        var keep = stream.Length <= archiveMaxBytes;
-        byte[]? content = keep ? new byte[stream.Length] : null;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[1 << 16];
-        long offset = 0;
+        long size = 0;
         int read;
         while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
         {
             hash.AppendData(buffer, 0, read);
-            if (content is not null && offset + read <= content.Length)
-            {
-                Buffer.BlockCopy(buffer, 0, content, (int)offset, read);
-            }
-
-            offset += read;
+            size += read;
         }
 
-        return new FetchedPayload(origin, Convert.ToHexStringLower(hash.GetHashAndReset()), offset, content, path);
+        return new FetchedPayload(origin, Convert.ToHexStringLower(hash.GetHashAndReset()), size, null, path);
     }
 }

@@ -1,6 +1,5 @@
 using Dapper;
 using Hangfire;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using WuzhongCollector.Core.Sources;
 
@@ -15,7 +14,6 @@ namespace WuzhongCollector.Service.Collection.Connectors;
 public sealed class DropFolder(
     ConfigPaths paths,
     NpgsqlDataSource dataSource,
-    IOptions<CollectorOptions> options,
     IBackgroundJobClient backgroundJobs,
     TimeProvider timeProvider,
     ILogger<DropFolder> logger)
@@ -35,7 +33,7 @@ public sealed class DropFolder(
         foreach (var file in Pending(folder))
         {
             var fileOrigin = Path.GetRelativePath(paths.Directory, file);
-            var payload = await CsvFileConnector.HashFileAsync(file, fileOrigin, options.Value.ArchiveMaxBytes, cancellationToken);
+            var payload = await CsvFileConnector.HashFileAsync(file, fileOrigin, cancellationToken);
             if (!await IsDoneAsync(source.Id, payload.Sha256, cancellationToken))
             {
                 log.Step($"file {fileOrigin} from drop folder {origin}");

@@ -36,7 +36,7 @@ public sealed class HttpSourceTests
                       "/api/data?resource_id=7d16a2b4&limit=2&offset=0", "/api/data?resource_id=7d16a2b4&limit=2&offset=2"],
             harness.Server.Requests.Select(r => r.PathAndQuery));
         Assert.Equal("unchanged", second.Outcome);
-        var archived = await harness.Host.ScalarAsync<byte[]>("SELECT content FROM payload");
+        var archived = await harness.Host.ArchivedPayloadAsync();
         Assert.StartsWith("""{"wuzhong.pages":[{"status":200,"body":{ "help":""", Encoding.UTF8.GetString(archived), StringComparison.Ordinal);
         Assert.Equal("STAR_CLOUD_ENTERPRISES 320506 2021 v1 = 312; STAR_CLOUD_ENTERPRISES 320506 2022 v1 = 418; STAR_CLOUD_ENTERPRISES 320506 2023 v1 = 1074",
             (await harness.StoredAsync()).Observations);
@@ -101,7 +101,7 @@ public sealed class HttpSourceTests
 
         Assert.Equal(("succeeded", 0, 0), (run.Outcome, run.Counts!.RowsRead, run.Counts.Stored));
         Assert.Equal(1, (await harness.LastRunAsync()).Calls);
-        Assert.Equal("""{"wuzhong.pages":[{"status":404,"body":null}]}""", Encoding.UTF8.GetString(await harness.Host.ScalarAsync<byte[]>("SELECT content FROM payload")));
+        Assert.Equal("""{"wuzhong.pages":[{"status":404,"body":null}]}""", Encoding.UTF8.GetString(await harness.Host.ArchivedPayloadAsync()));
     }
 
     [Fact]

@@ -1,0 +1,64 @@
+using WuzhongCollector.Benchmarks;
+
+namespace WuzhongCollector.Service.Tests.Benchmarks;
+
+/// <summary>
+/// The benchmark at tiny sizes: every scenario's code runs against the real service and database, and the
+/// counts it reports are checked exactly. Timings are printed by the real benchmark, never asserted here.
+/// </summary>
+public sealed class BenchmarkSmokeTests
+{
+    [Fact]
+    public async Task Run_SmokeSizes_EveryScenarioRunsAndCountsExactly()
+    {
+        var embedded = await TestServer.EmbeddedAsync();
+        var admin = embedded?.AdminConnectionString ?? Environment.GetEnvironmentVariable("WUZHONG_TEST_CONNECTION");
+        var databases = new BenchDatabase(_ => TestServer.CreateDatabaseAsync("bench"), admin, startedCluster: null);
+        var settings = BenchSettings.Smoke(Path.Combine(Path.GetTempPath(), "wuzhong-bench-smoke-" + Guid.NewGuid().ToString("N")));
+        var log = new StringWriter();
+
+        var results = await Bench.RunAsync(settings, databases, log, CancellationToken.None);
+
+        var w = results.WritePath!;
+        Assert.Equal(new WriteSummary(2_400, 2_400, 0, 0, 0), w.NewKeysCounts);
+        Assert.Equal(new WriteSummary(2_400, 240, 2_160, 0, 0), w.RevisionCounts);
+        Assert.Equal((2_640L, 2_400L), (w.ObservationRows, w.LatestRows));
+
+        var e = results.EndToEnd!;
+        Assert.Equal(("succeeded", 2_400, 0), (e.First.Outcome, e.First.Counts!.Stored, e.First.Counts.Rejected));
+        Assert.Equal("unchanged", e.Rerun.Outcome);
+        Assert.Equal(2_400, e.StoredObservations);
+        Assert.InRange(e.ArchivedBytes, 1, e.CsvBytes - 1);
+        Assert.Equal(500, e.DapperRows);
+        if (e.Pandas.Ran)
+        {
+            Assert.Equal((2_400, 2_400), (e.Pandas.Rows, e.PandasKeyed.Rows));
+        }
+        else
+        {
+            Assert.Contains("apt-get install -y python3-pandas python3-sqlalchemy python3-psycopg2", e.Pandas.Missing, StringComparison.Ordinal);
+        }
+
+        var memory = results.Memory!.Points;
+        Assert.Equal([(2_400, "succeeded", 2_400), (4_800, "succeeded", 4_800)], memory.Select(p => (p.Rows, p.Child.Outcome, p.Child.Stored)));
+        Assert.All(memory, p => Assert.InRange(p.Child.PeakKiB, p.Child.StartedKiB, long.MaxValue));
+
+        var api = results.Api!;
+        Assert.Equal((80, 0, 80, 0), (api.Http.Requests, api.Http.Failures, api.Direct.Requests, api.Direct.Failures));
+        Assert.Equal([120], api.Http.PointCounts);
+        Assert.Equal([120], api.Direct.PointCounts);
+        Assert.Equal((10, 0, 10, 0), (api.HttpOneClient.Requests, api.HttpOneClient.Failures, api.DirectOneClient.Requests, api.DirectOneClient.Failures));
+        Assert.Equal(2_400, api.TableRows);
+
+        var s = results.Scheduling!;
+        Assert.Equal(5, s.RecurringJobs);
+        Assert.Equal(5, s.EndpointCalls);
+        Assert.Equal(new Dictionary<string, int> { ["succeeded"] = 5 }, s.Outcomes);
+        Assert.Equal(15, s.Observations);
+
+        var report = BenchReport.ToMarkdown(results, settings);
+        Assert.Contains("| 1 | write path, new keys", report, StringComparison.Ordinal);
+        Assert.Contains("| 6 | one full cycle against loopback endpoints (5 succeeded; 15 observations)", report, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(settings.WorkDirectory));
+    }
+}
