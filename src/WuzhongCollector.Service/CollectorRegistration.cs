@@ -10,6 +10,7 @@ using WuzhongCollector.Service.Collection.Connectors;
 using WuzhongCollector.Service.Database;
 using WuzhongCollector.Service.Demo;
 using WuzhongCollector.Service.Query;
+using WuzhongCollector.Service.Retention;
 using WuzhongCollector.Service.Sources;
 
 namespace WuzhongCollector.Service;
@@ -37,6 +38,7 @@ public static class CollectorRegistration
         var (connectionString, embedded) = await CollectorDatabase.ResolveAsync(builder.Configuration, builder.Environment, startupLogger, cancellationToken);
         var dataSource = NpgsqlDataSource.Create(connectionString);
         services.AddSingleton(dataSource);
+        await DatabaseStartup.WaitUntilReachableAsync(dataSource, options.DatabaseStartupTimeout, TimeProvider.System, startupLogger, cancellationToken);
         await SchemaMigrator.MigrateAsync(dataSource, startupLogger, cancellationToken);
         await CatalogueStore.SaveAsync(dataSource, registry.Catalogue, cancellationToken);
         if (embedded is not null)
@@ -52,6 +54,7 @@ public static class CollectorRegistration
         services.AddTransient<CollectSourceJob>();
         services.AddSingleton<RecurringJobSync>();
         services.AddHostedService<StartupTasks>();
+        var retention = services.AddRetention(builder.Configuration);
 
         // Our own storage instance in DI: Hangfire's default registration hands out the static
         // JobStorage.Current, which is wrong when two hosts share a process (tests, tools).
@@ -63,8 +66,12 @@ public static class CollectorRegistration
             UseSlidingInvisibilityTimeout = true,
             InvisibilityTimeout = options.InvisibilityTimeout,
             QueuePollInterval = options.QueuePollInterval,
+            JobExpirationCheckInterval = retention.ExpirationCheckInterval,
         };
-        var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);
+        var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions)
+        {
+            JobExpirationTimeout = retention.JobHistory,
+        };
         services.AddSingleton<JobStorage>(storage);
         services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)

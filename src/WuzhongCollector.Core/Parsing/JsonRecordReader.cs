@@ -14,6 +14,11 @@ public static class JsonRecordReader
 
     public static JsonDocument Parse(ReadOnlyMemory<byte> payload, string origin)
     {
+        if (payload.Span.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            throw new InvalidDataException($"{origin}: the body is empty");
+        }
+
         try
         {
             return JsonDocument.Parse(payload, new JsonDocumentOptions { MaxDepth = MaxDepth });

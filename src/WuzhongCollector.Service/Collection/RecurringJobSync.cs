@@ -21,6 +21,9 @@ public sealed class RecurringJobSync(
     TimeProvider timeProvider,
     ILogger<RecurringJobSync> logger)
 {
+    /// <summary>Prefix of the service's own recurring jobs, which no source file can produce and sync leaves alone.</summary>
+    public const string SystemJobPrefix = "system:";
+
     public async Task SyncAsync(CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
@@ -46,7 +49,7 @@ public sealed class RecurringJobSync(
         }
 
         using var storageConnection = storage.GetConnection();
-        foreach (var stale in storageConnection.GetRecurringJobs().Where(j => !registry.Sources.ContainsKey(j.Id)))
+        foreach (var stale in storageConnection.GetRecurringJobs().Where(j => !registry.Sources.ContainsKey(j.Id) && !j.Id.StartsWith(SystemJobPrefix, StringComparison.Ordinal)))
         {
             logger.LogInformation("Removing recurring job {Source}: its source file is gone", stale.Id);
             recurringJobs.RemoveIfExists(stale.Id);

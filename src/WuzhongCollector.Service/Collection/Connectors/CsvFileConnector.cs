@@ -40,6 +40,12 @@ public sealed class CsvFileConnector(ConfigPaths paths, IOptions<CollectorOption
         }
     }
 
+    public IReadOnlyList<string>? ReadColumns(SourceDefinition source, FetchedPayload payload)
+    {
+        using var stream = payload.Open();
+        return CsvRecordReader.ReadHeader(stream, payload.Origin, source.File!.Csv);
+    }
+
     /// <summary>Hashes the file as it streams, keeping the bytes only when small enough to archive.</summary>
     public static async Task<FetchedPayload> HashFileAsync(string path, string origin, long archiveMaxBytes, CancellationToken cancellationToken)
     {

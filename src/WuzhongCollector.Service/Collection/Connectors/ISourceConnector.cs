@@ -12,4 +12,7 @@ public interface ISourceConnector
 
     /// <summary>Streams the payload's records; throws <see cref="InvalidDataException"/> when it cannot be read.</summary>
     IEnumerable<RawRecord> Read(SourceDefinition source, FetchedPayload payload, CancellationToken cancellationToken);
+
+    /// <summary>The payload's column names, for the column-drift check; null for sources without a fixed header (JSON).</summary>
+    IReadOnlyList<string>? ReadColumns(SourceDefinition source, FetchedPayload payload) => null;
 }
