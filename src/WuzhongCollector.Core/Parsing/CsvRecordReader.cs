@@ -5,7 +5,12 @@ namespace WuzhongCollector.Core.Parsing;
 
 public sealed record CsvSettings(string Encoding = "auto", char Delimiter = ',', char Quote = '"', int HeaderRow = 1);
 
-/// <summary>Streams a department CSV into raw records, one per data row, keyed by header text.</summary>
+/// <summary>
+/// Streams a department CSV into raw records, one per data row, keyed by header text. Anything that would
+/// make a value land in the wrong column or change silently is refused with an <see cref="InvalidDataException"/>
+/// naming the file and row: a line over 1 MiB, a short (truncated) or long (unquoted delimiter) row,
+/// bytes that are not valid UTF-8 in a UTF-8 file, a file with no data rows.
+/// </summary>
 public static class CsvRecordReader
 {
     /// <summary>A line longer than this is refused: it keeps a hostile file with a huge line from exhausting memory.</summary>
@@ -14,41 +19,64 @@ public static class CsvRecordReader
     public static IEnumerable<RawRecord> Read(Stream stream, string origin, CsvSettings settings, CancellationToken cancellationToken = default)
     {
         using var text = OpenText(stream, origin, settings);
-        using (var csv = OpenCsv(text, origin, settings))
+        using var csv = OpenCsv(text, origin, settings);
+        var headers = Headers(csv, text, origin, settings);
+        var utf8 = text.CurrentEncoding is UTF8Encoding;
+        var row = settings.HeaderRow;
+        var dataRows = 0;
+        while (Next(csv, origin, settings))
         {
-            var headers = new string[csv.FieldCount];
-            for (var i = 0; i < headers.Length; i++)
+            cancellationToken.ThrowIfCancellationRequested();
+            row++;
+            var fields = new Dictionary<string, string?>(headers.Length, StringComparer.Ordinal);
+            for (var i = 0; i < headers.Length && i < csv.RowFieldCount; i++)
             {
-                headers[i] = Normalisation.ChineseText.ToHalfWidth(csv.GetName(i)).Trim();
-            }
-
-            var row = settings.HeaderRow;
-            var dataRows = 0;
-            while (Next(csv, origin, row + 1, settings))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                row++;
-                var fields = new Dictionary<string, string?>(headers.Length, StringComparer.Ordinal);
-                for (var i = 0; i < headers.Length && i < csv.RowFieldCount; i++)
+                var value = csv.GetString(i);
+                if (utf8 && value.Contains('\uFFFD', StringComparison.Ordinal))
                 {
-                    fields[headers[i]] = csv.GetString(i);
+                    throw InvalidText(origin, $"row {row} column '{headers[i]}'", settings);
                 }
 
-                if (fields.Values.All(string.IsNullOrWhiteSpace) && csv.RowFieldCount <= headers.Length)
-                {
-                    continue;
-                }
-
-                CheckFieldCount(csv, headers.Length, origin, row);
-                dataRows++;
-                yield return new RawRecord(origin, $"row {row}", fields, IsTable: true);
+                fields[headers[i]] = value;
             }
 
-            if (dataRows == 0)
+            if (fields.Values.All(string.IsNullOrWhiteSpace) && csv.RowFieldCount <= headers.Length)
             {
-                throw new InvalidDataException($"{origin}: the file has a header row but no data rows");
+                continue;
+            }
+
+            CheckFieldCount(csv, headers.Length, origin, row);
+            dataRows++;
+            yield return new RawRecord(origin, $"row {row}", fields, IsTable: true);
+        }
+
+        if (dataRows == 0)
+        {
+            throw new InvalidDataException($"{origin}: the file has a header row but no data rows");
+        }
+    }
+
+    /// <summary>Reads just the header names, for checks and column-drift detection.</summary>
+    public static IReadOnlyList<string> ReadHeader(Stream stream, string origin, CsvSettings settings)
+    {
+        using var text = OpenText(stream, origin, settings);
+        using var csv = OpenCsv(text, origin, settings);
+        return Headers(csv, text, origin, settings);
+    }
+
+    private static string[] Headers(CsvDataReader csv, StreamReader text, string origin, CsvSettings settings)
+    {
+        var headers = new string[csv.FieldCount];
+        for (var i = 0; i < headers.Length; i++)
+        {
+            headers[i] = Normalisation.ChineseText.ToHalfWidth(csv.GetName(i)).Trim();
+            if (text.CurrentEncoding is UTF8Encoding && headers[i].Contains('\uFFFD', StringComparison.Ordinal))
+            {
+                throw InvalidText(origin, $"row {settings.HeaderRow} (the header)", settings);
             }
         }
+
+        return headers;
     }
 
     /// <summary>
@@ -74,36 +102,30 @@ public static class CsvRecordReader
         }
     }
 
-    private static InvalidDataException InvalidText(string origin, int row, string encoding, DecoderFallbackException ex) =>
-        new($"{origin} row {row}: bytes that are not valid {(encoding is "auto" ? "UTF-8" : encoding)} text " +
-            $"({ex.Message}); is the file in another encoding (set file.encoding) or cut off?", ex);
+    /// <summary>UTF-8 is decoded with replacement, so bad bytes show up as U+FFFD in the field that holds them.</summary>
+    private static InvalidDataException InvalidText(string origin, string where, CsvSettings settings) =>
+        new($"{origin} {where}: bytes that are not valid {(settings.Encoding is "auto" ? "UTF-8" : settings.Encoding)} text; "
+            + "is the file in another encoding (set file.encoding) or cut off?");
 
-    private static bool Next(CsvDataReader csv, string origin, int row, CsvSettings settings)
+    private static bool Next(CsvDataReader csv, string origin, CsvSettings settings)
     {
         try
         {
             return csv.Read();
         }
-        catch (CsvRecordTooLargeException)
+        catch (Exception ex) when (ex is CsvFormatException or CsvRecordTooLargeException)
         {
-            throw new InvalidDataException($"{origin} row {row}: a record is longer than 1 MiB; the file is not a table this source can read");
-        }
-        catch (CsvFormatException ex)
-        {
-            throw new InvalidDataException($"{origin} row {row}: malformed CSV ({ex.Message}); is a quote left open?", ex);
-        }
-        catch (DecoderFallbackException ex)
-        {
-            throw InvalidText(origin, row, settings.Encoding, ex);
+            throw Translate(ex, origin, settings);
         }
     }
 
-    /// <summary>Reads just the header names, for checks and column-drift detection.</summary>
-    public static IReadOnlyList<string> ReadHeader(Stream stream, string origin, CsvSettings settings)
+    /// <summary>Sylvan numbers rows from the header it was given (0); ours count from the top of the file.</summary>
+    private static InvalidDataException Translate(Exception ex, string origin, CsvSettings settings)
     {
-        using var text = OpenText(stream, origin, settings);
-        using var csv = OpenCsv(text, origin, settings);
-        return Enumerable.Range(0, csv.FieldCount).Select(i => Normalisation.ChineseText.ToHalfWidth(csv.GetName(i)).Trim()).ToList();
+        var row = settings.HeaderRow + (ex is CsvFormatException { RowNumber: > 0 } format ? format.RowNumber : 0);
+        return ex is CsvRecordTooLargeException
+            ? new InvalidDataException($"{origin} row {row}: a record is longer than 1 MiB; the file is not a table this source can read", ex)
+            : new InvalidDataException($"{origin} row {row}: malformed CSV ({ex.Message}); is a quote left open?", ex);
     }
 
     private static StreamReader OpenText(Stream stream, string origin, CsvSettings settings)
@@ -113,7 +135,7 @@ public static class CsvRecordReader
         {
             for (var row = 1; row < settings.HeaderRow; row++)
             {
-                SkipLine(text, origin, row, settings.Encoding);
+                SkipLine(text, origin, row);
             }
 
             return text;
@@ -126,27 +148,20 @@ public static class CsvRecordReader
     }
 
     /// <summary>Skips a title line above the header without holding it in memory.</summary>
-    private static void SkipLine(StreamReader text, string origin, int row, string encoding)
+    private static void SkipLine(StreamReader text, string origin, int row)
     {
-        try
+        for (var length = 0; ; length++)
         {
-            for (var length = 0; ; length++)
+            var c = text.Read();
+            if (c is -1 or '\n')
             {
-                var c = text.Read();
-                if (c is -1 or '\n')
-                {
-                    return;
-                }
-
-                if (length > MaxLineChars)
-                {
-                    throw new InvalidDataException($"{origin} row {row}: a line longer than 1 MiB above the header; the file is not a table this source can read");
-                }
+                return;
             }
-        }
-        catch (DecoderFallbackException ex)
-        {
-            throw InvalidText(origin, row, encoding, ex);
+
+            if (length > MaxLineChars)
+            {
+                throw new InvalidDataException($"{origin} row {row}: a line longer than 1 MiB above the header; the file is not a table this source can read");
+            }
         }
     }
 
@@ -167,13 +182,13 @@ public static class CsvRecordReader
         {
             throw new InvalidDataException($"{origin}: the file is empty (no header row)");
         }
-        catch (CsvRecordTooLargeException)
+        catch (Exception ex) when (ex is CsvFormatException or CsvRecordTooLargeException)
         {
-            throw new InvalidDataException($"{origin} row {settings.HeaderRow}: the header is longer than 1 MiB; the file is not a table this source can read");
+            throw Translate(ex, origin, settings);
         }
-        catch (DecoderFallbackException ex)
+        catch (CsvConfigurationException ex)
         {
-            throw InvalidText(origin, settings.HeaderRow, settings.Encoding, ex);
+            throw new InvalidDataException($"{origin}: the source's CSV settings cannot be used ({ex.Message})", ex);
         }
     }
 }

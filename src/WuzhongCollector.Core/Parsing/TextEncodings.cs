@@ -9,20 +9,16 @@ public static class TextEncodings
 
     public static Encoding Gb18030 => Encoding.GetEncoding("GB18030");
 
-    private static UTF8Encoding StrictUtf8 => new(false, throwOnInvalidBytes: true);
-
     /// <summary>
     /// Picks the encoding of <paramref name="stream"/> (which must be seekable): a BOM wins; otherwise text
-    /// that is valid strict UTF-8 in its first 64 KiB is UTF-8, else GB18030. UTF-8 is always decoded
-    /// strictly: an invalid byte later in the file throws <see cref="DecoderFallbackException"/> instead of
-    /// turning silently into U+FFFD.
+    /// that is valid strict UTF-8 in its first 64 KiB is UTF-8, else GB18030.
     /// </summary>
     public static Encoding Detect(Stream stream, string configured = "auto")
     {
         switch (configured.ToLowerInvariant())
         {
             case "utf-8" or "utf8":
-                return StrictUtf8;
+                return new UTF8Encoding(false);
             case "gb18030" or "gbk" or "gb2312":
                 return Gb18030;
             case "auto":
@@ -37,17 +33,17 @@ public static class TextEncodings
         stream.Position = start;
         if (read >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF)
         {
-            return new UTF8Encoding(true, throwOnInvalidBytes: true);
+            return new UTF8Encoding(true);
         }
 
         // A multi-byte sequence may be cut at the end of the sample; ignore up to 3 trailing bytes.
-        var strict = StrictUtf8;
+        var strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
         for (var trim = 0; trim <= Math.Min(3, read); trim++)
         {
             try
             {
                 strict.GetCharCount(buffer, 0, read - trim);
-                return strict;
+                return new UTF8Encoding(false);
             }
             catch (DecoderFallbackException) when (read == buffer.Length)
             {
