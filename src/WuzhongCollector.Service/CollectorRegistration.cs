@@ -1,4 +1,6 @@
 using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.Common;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
@@ -73,12 +75,20 @@ public static class CollectorRegistration
             JobExpirationTimeout = retention.JobHistory,
         };
         services.AddSingleton<JobStorage>(storage);
+        // Likewise the activator: the default hands out the static JobActivator.Current, which the last host to
+        // configure Hangfire sets, so a job could be built from another host's services.
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddSingleton<IJobFilterProvider>(sp =>
+        {
+            // Hangfire's configuration runs first: the retry filter takes a logger from Hangfire's static log provider.
+            sp.GetRequiredService<IGlobalConfiguration>();
+            return new JobFilters(options);
+        });
         services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UseStorage(storage));
-        ConfigureRetries(options);
         if (options.RunScheduler)
         {
             services.AddHangfireServer(s =>
@@ -90,36 +100,6 @@ public static class CollectorRegistration
 
         services.AddOpenApi();
     }
-
-    /// <summary>
-    /// Hangfire's default is 10 retries over hours for any exception. Ours: a few, with configured delays,
-    /// and never for permanent failures (bad config, auth, parse, schema), which fail at once.
-    /// </summary>
-    private static void ConfigureRetries(CollectorOptions options)
-    {
-        lock (RetryFilter)
-        {
-            foreach (var retry in GlobalJobFilters.Filters.Select(f => f.Instance).OfType<AutomaticRetryAttribute>().Where(r => r != RetryFilter).ToList())
-            {
-                GlobalJobFilters.Filters.Remove(retry);
-            }
-
-            // Hangfire's filters are process-wide, so one instance is configured in place.
-            RetryFilter.Attempts = options.EffectiveRetryDelays.Length;
-            RetryFilter.DelaysInSeconds = options.EffectiveRetryDelays;
-            if (!GlobalJobFilters.Filters.Any(f => f.Instance == RetryFilter))
-            {
-                GlobalJobFilters.Filters.Add(RetryFilter);
-                GlobalJobFilters.Filters.Add(new JobContext());
-            }
-        }
-    }
-
-    private static readonly AutomaticRetryAttribute RetryFilter = new()
-    {
-        ExceptOn = [typeof(PermanentSourceException)],
-        OnAttemptsExceeded = AttemptsExceededAction.Fail,
-    };
 
     public static WebApplication MapCollector(this WebApplication app)
     {

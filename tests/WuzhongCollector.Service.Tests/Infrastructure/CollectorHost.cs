@@ -77,7 +77,25 @@ public sealed class CollectorHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        var dataSource = Services.GetRequiredService<NpgsqlDataSource>();
+        // Hangfire's log provider is static and may be this host's, whose logger factory is about to be disposed;
+        // a host starting meanwhile would then fail creating loggers. The next host to configure Hangfire sets its own.
+        Hangfire.Logging.LogProvider.SetCurrentLogProvider(QuietLogProvider.Instance);
         await App.StopAsync();
         await App.DisposeAsync();
+        // The service's pools outlive the host (its data source is a registered instance, and Hangfire pools by
+        // connection string); close their idle connections so many hosts in one test run do not exhaust the server.
+        await dataSource.DisposeAsync();
+        using var hangfirePool = new NpgsqlConnection(ConnectionString);
+        NpgsqlConnection.ClearPool(hangfirePool);
+    }
+
+    private sealed class QuietLogProvider : Hangfire.Logging.ILogProvider, Hangfire.Logging.ILog
+    {
+        public static readonly QuietLogProvider Instance = new();
+
+        public Hangfire.Logging.ILog GetLogger(string name) => this;
+
+        public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
     }
 }

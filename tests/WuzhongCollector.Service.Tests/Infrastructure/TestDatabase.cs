@@ -32,6 +32,20 @@ public sealed record TestDatabase(string ConnectionString)
         await connection.ExecuteAsync(sql, args);
     }
 
+    /// <summary>The last runs and Hangfire's jobs, for a failure message that says where things stood.</summary>
+    public async Task<string> DescribeAsync()
+    {
+        var runs = await QueryAsync<string>("""
+            SELECT concat_ws(' ', id, source_id, outcome, 'job', job_id, 'attempt', attempt, to_char(started_at, 'HH24:MI:SS.MS'), error)
+            FROM (SELECT * FROM run ORDER BY id DESC LIMIT 30) r ORDER BY id
+            """);
+        var jobs = await QueryAsync<string>(
+            "SELECT concat_ws(' ', statename, count(*)) FROM hangfire.job GROUP BY statename ORDER BY statename");
+        var queued = await ScalarAsync<long>("SELECT count(*) FROM hangfire.jobqueue");
+        return $"last runs:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", runs)}{Environment.NewLine}"
+            + $"jobs by state: {string.Join(", ", jobs)}; {queued} in the queue";
+    }
+
     /// <summary>Rows the COPY of an import has streamed so far in this database; 0 when no COPY runs.</summary>
     public async Task<long> CopyProgressAsync()
     {

@@ -73,9 +73,16 @@ public sealed class DatabaseTimeZoneTests : IDisposable
         await using var host = await CollectorHost.StartAsync(config, connectionString, timeProvider: time);
         await Eventually.TrueAsync(async () => await database.ScalarAsync<long>("SELECT count(*) FROM source") == 1);
         host.Services.GetRequiredService<IRecurringJobManager>().Trigger("gxj-csv");
-        await Eventually.TrueAsync(async () =>
-            await database.ScalarAsync<long>("SELECT count(*) FROM hangfire.job WHERE statename = 'Succeeded'") == 1
-            && await database.ScalarAsync<long>("SELECT count(*) FROM hangfire.jobqueue") == 0);
+        try
+        {
+            await Eventually.TrueAsync(async () =>
+                await database.ScalarAsync<long>("SELECT count(*) FROM hangfire.job WHERE statename = 'Succeeded'") == 1
+                && await database.ScalarAsync<long>("SELECT count(*) FROM hangfire.jobqueue") == 0, seconds: 120);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message} (time zone {timeZone ?? "UTC"}); {await database.DescribeAsync()}", ex);
+        }
 
         await using var connection = new NpgsqlConnection(connectionString);
         var observations = (await connection.QueryAsync<(string Period, string Type, string End, decimal Value, DateTime RecordedAt)>(

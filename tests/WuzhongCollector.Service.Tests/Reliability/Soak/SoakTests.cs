@@ -141,23 +141,29 @@ public sealed class SoakTests(ITestOutputHelper output) : IDisposable
     {
         try
         {
-            await Eventually.TrueAsync(async () =>
-            {
-                for (var s = 0; s < HttpSources + CsvSources; s++)
-                {
-                    if (!(await LatestAsync(database, s)).SequenceEqual(server.Current(s)))
-                    {
-                        return false;
-                    }
-                }
-
-                return true;
-            }, seconds: 150);
+            await Eventually.TrueAsync(async () => (await LaggingAsync(database, server)).Count == 0, seconds: 150);
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException($"{ex.Message}; service output:{Environment.NewLine}{service.Output}", ex);
+            var output = service.Output.Split(Environment.NewLine);
+            throw new TimeoutException(
+                $"{ex.Message}; sources not at the last version: {string.Join(", ", await LaggingAsync(database, server))}{Environment.NewLine}"
+                + $"{await database.DescribeAsync()}{Environment.NewLine}service output (end):{Environment.NewLine}{string.Join(Environment.NewLine, output[^Math.Min(80, output.Length)..])}", ex);
         }
+    }
+
+    private static async Task<List<string>> LaggingAsync(TestDatabase database, FaultyOpenDataServer server)
+    {
+        var lagging = new List<string>();
+        for (var s = 0; s < HttpSources + CsvSources; s++)
+        {
+            if (!(await LatestAsync(database, s)).SequenceEqual(server.Current(s)))
+            {
+                lagging.Add($"soak-{s:00}");
+            }
+        }
+
+        return lagging;
     }
 
     private static async Task<decimal[]> LatestAsync(TestDatabase database, int source)
