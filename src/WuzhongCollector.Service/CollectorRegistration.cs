@@ -69,6 +69,10 @@ public static class CollectorRegistration
             InvisibilityTimeout = options.InvisibilityTimeout,
             QueuePollInterval = options.QueuePollInterval,
             JobExpirationCheckInterval = retention.ExpirationCheckInterval,
+            // A killed instance leaves Hangfire's lock rows behind until they are this old (default 10 min, during
+            // which its recurring jobs cannot be scheduled). Hangfire holds them for milliseconds here: runs use
+            // advisory locks, not DisableConcurrentExecution.
+            DistributedLockTimeout = TimeSpan.FromMinutes(1),
         };
         var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions)
         {

@@ -34,4 +34,34 @@ public sealed class SourceLockTests : IDisposable
         Assert.Equal("succeeded", next.Outcome);
         Assert.Equal(1, next.Counts!.Stored);
     }
+
+    [Fact]
+    public async Task Start_HangfireLockLeftByAKilledInstance_WaitsForItToExpire_InsteadOfStopping()
+    {
+        config.WriteFile("exports/a.csv", "指标名称,期别,数值\n星级上云企业,2022年,188\n");
+        config.WriteSource("star-cloud", """
+            kind: csv
+            schedule: { cron: "*/2 * * * * *" }
+            file: { path: exports/a.csv }
+            mapping: { indicator: { const: STAR_CLOUD_ENTERPRISES }, period: 期别, value: 数值 }
+            """);
+        var database = await TestDatabase.CreateAsync("hflock");
+        await using (await CollectorHost.StartAsync(config, database.ConnectionString))
+        {
+            await Eventually.TrueAsync(async () => await database.ScalarAsync<long>("SELECT count(*) FROM run") > 0);
+        }
+
+        // As if an instance was killed 40 s ago while scheduling this source: its lock row stays until it is a minute old.
+        await database.ExecuteAsync("""
+            DELETE FROM hangfire.lock;
+            INSERT INTO hangfire.lock (resource, updatecount, acquired) VALUES ('hangfire:lock:recurring-job:star-cloud', 0, now() - interval '40 seconds');
+            """);
+        var runsBefore = await database.ScalarAsync<long>("SELECT count(*) FROM run");
+        await using var host = await CollectorHost.StartAsync(config, database.ConnectionString);
+
+        await Eventually.TrueAsync(async () => await database.ScalarAsync<long>("SELECT count(*) FROM run") > runsBefore + 2, seconds: 120);
+
+        Assert.False(host.App.Lifetime.ApplicationStopping.IsCancellationRequested, "the service stopped instead of waiting for the lock");
+        Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM hangfire.lock WHERE acquired < now() - interval '1 minute'"));
+    }
 }
