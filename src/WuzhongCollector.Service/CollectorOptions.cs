@@ -32,6 +32,13 @@ public sealed class CollectorOptions
     [Range(typeof(TimeSpan), "00:00:30", "01:00:00")]
     public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long start-up waits for an unreachable PostgreSQL, saying so in the log, before the service stops
+    /// with a clear message. <value>The default is 2 minutes.</value>
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan DatabaseStartupTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How often idle workers poll the queue. <value>The default is 2 seconds.</value></summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(2);

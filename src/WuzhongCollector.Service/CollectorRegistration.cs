@@ -12,6 +12,7 @@ using WuzhongCollector.Service.Demo;
 using WuzhongCollector.Service.Operations;
 using WuzhongCollector.Service.Plan;
 using WuzhongCollector.Service.Query;
+using WuzhongCollector.Service.Retention;
 using WuzhongCollector.Service.Security;
 using WuzhongCollector.Service.Sources;
 
@@ -51,6 +52,7 @@ public static class CollectorRegistration
         var dataSource = NpgsqlDataSource.Create(connectionString);
         // A factory registration, so the container disposes the data source (and closes its pooled connections) at shutdown.
         services.AddSingleton(_ => dataSource);
+        await DatabaseStartup.WaitUntilReachableAsync(dataSource, options.DatabaseStartupTimeout, TimeProvider.System, startupLogger, cancellationToken);
         await SchemaMigrator.MigrateAsync(dataSource, startupLogger, cancellationToken);
         await CatalogueStore.SaveAsync(dataSource, registry.Catalogue, cancellationToken);
         if (embedded is not null)
@@ -64,6 +66,7 @@ public static class CollectorRegistration
         services.AddTransient<CollectSourceJob>();
         services.AddSingleton<RecurringJobSync>();
         services.AddHostedService<StartupTasks>();
+        var retention = services.AddRetention(builder.Configuration);
 
         var storageOptions = new PostgreSqlStorageOptions
         {
@@ -73,11 +76,20 @@ public static class CollectorRegistration
             UseSlidingInvisibilityTimeout = true,
             InvisibilityTimeout = options.InvisibilityTimeout,
             QueuePollInterval = options.QueuePollInterval,
+            JobExpirationCheckInterval = retention.ExpirationCheckInterval,
+            // A killed instance leaves Hangfire's lock rows behind until they are this old (default 10 min, during
+            // which its recurring jobs cannot be scheduled). Hangfire holds them for milliseconds here: runs use
+            // advisory locks, not DisableConcurrentExecution.
+            DistributedLockTimeout = TimeSpan.FromMinutes(1),
+        };
+        var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions)
+        {
+            JobExpirationTimeout = retention.JobHistory,
         };
 
         // Hangfire keeps its storage and job activator in statics; each service (tests run several in one
         // process) must use its own, or jobs land in another service's database and container.
-        services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
+        services.AddSingleton<JobStorage>(storage);
         services.AddHangfire((provider, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()

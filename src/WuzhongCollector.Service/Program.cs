@@ -24,6 +24,11 @@ catch (ConfigurationException ex)
     await Console.Error.WriteLineAsync(ex.Message);
     return 2;
 }
+catch (DatabaseUnavailableException ex)
+{
+    await Console.Error.WriteLineAsync(ex.Message);
+    return 3;
+}
 
 var embedded = app.Services.GetService<EmbeddedPostgres>();
 try

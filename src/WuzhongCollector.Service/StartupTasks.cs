@@ -1,3 +1,4 @@
+using Hangfire.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,7 @@ public sealed class StartupTasks(
     RecurringJobSync sync,
     IOptions<CollectorOptions> options,
     IHostEnvironment environment,
+    TimeProvider timeProvider,
     ILogger<StartupTasks> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -24,6 +26,27 @@ public sealed class StartupTasks(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// An instance killed while scheduling leaves Hangfire's lock on a recurring job behind until it expires
+    /// (a minute): wait for it, saying so, instead of stopping.
+    /// </summary>
+    private async Task SyncWhenUnlockedAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await sync.SyncAsync(cancellationToken);
+                return;
+            }
+            catch (DistributedLockTimeoutException ex) when (attempt < 12)
+            {
+                logger.LogWarning("Scheduling waits for a Hangfire lock a stopped instance left behind ({Error}); try {Attempt} again in 10 s", ex.Message, attempt + 1);
+                await Task.Delay(TimeSpan.FromSeconds(10), timeProvider, cancellationToken);
+            }
+        }
+    }
+
     private async Task OnStartedAsync(CancellationToken cancellationToken)
     {
         try
@@ -32,7 +55,7 @@ public sealed class StartupTasks(
             self.BaseUrl = address?.Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal);
             if (options.Value.RunScheduler)
             {
-                await sync.SyncAsync(cancellationToken);
+                await SyncWhenUnlockedAsync(cancellationToken);
                 if (options.Value.TriggerNewSourcesOnStart ?? environment.IsDevelopment())
                 {
                     await sync.TriggerNewSourcesAsync(cancellationToken);

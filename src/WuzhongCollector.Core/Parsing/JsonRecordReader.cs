@@ -14,6 +14,17 @@ public static class JsonRecordReader
 
     public static JsonDocument Parse(ReadOnlyMemory<byte> payload, string origin)
     {
+        if (payload.Span.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            throw new InvalidDataException($"{origin}: the body is empty");
+        }
+
+        // JsonDocument checks structure, not the bytes inside strings: bad UTF-8 would surface later, from GetString.
+        if (!System.Text.Unicode.Utf8.IsValid(payload.Span))
+        {
+            throw new InvalidDataException($"{origin}: the body is not valid UTF-8 text at byte {InvalidUtf8At(payload.Span)}");
+        }
+
         try
         {
             return JsonDocument.Parse(payload, new JsonDocumentOptions { MaxDepth = MaxDepth });
@@ -22,6 +33,12 @@ public static class JsonRecordReader
         {
             throw new InvalidDataException($"{origin}: the body is not valid JSON ({ex.Message})", ex);
         }
+    }
+
+    private static int InvalidUtf8At(ReadOnlySpan<byte> bytes)
+    {
+        var status = System.Text.Unicode.Utf8.ToUtf16(bytes, new char[bytes.Length], out var read, out _, replaceInvalidSequences: false);
+        return status == System.Buffers.OperationStatus.Done ? -1 : read;
     }
 
     public static IEnumerable<RawRecord> Read(JsonElement root, string recordsPath, string origin)

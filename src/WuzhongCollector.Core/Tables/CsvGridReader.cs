@@ -12,6 +12,9 @@ public static class CsvGridReader
     private static IEnumerable<GridRow> Rows(Stream stream, string origin, CsvSettings settings, CancellationToken cancellationToken)
     {
         var encoding = TextEncodings.Detect(stream, settings.Encoding);
+        // Invalid UTF-8 decodes to U+FFFD; a cell holding one is a wrong encoding or a cut-off file, never kept.
+        var checkUtf8 = encoding is System.Text.UTF8Encoding;
+
         using var text = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
         var options = new CsvDataReaderOptions
         {
@@ -25,6 +28,11 @@ public static class CsvGridReader
         };
         using var csv = CsvDataReader.Create(text, options);
         var row = 0;
+        if (stream.CanSeek && stream.Length == 0)
+        {
+            throw new InvalidDataException($"{origin}: the file is empty (no header row)");
+        }
+
         while (Next(csv, origin, row + 1))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -33,6 +41,10 @@ public static class CsvGridReader
             for (var i = 0; i < cells.Length; i++)
             {
                 cells[i] = csv.GetString(i);
+                if (checkUtf8 && cells[i] is { } cell && cell.Contains('\uFFFD', StringComparison.Ordinal))
+                {
+                    throw new InvalidDataException($"{origin} row {row} column {i + 1}: bytes that are not valid utf-8 text; is the file in another encoding (set file.encoding) or cut off?");
+                }
             }
 
             yield return new GridRow(row, cells);

@@ -74,6 +74,7 @@ internal static partial class TableScanner
     {
         string? parentRaw = null;
         var parentIndent = 0;
+        var dataRows = 0;
         foreach (var row in grid.Rows)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -84,8 +85,16 @@ internal static partial class TableScanner
 
             if (FirstText(row) is { } first && IsFooter(first))
             {
-                yield break;
+                break;
             }
+
+            // A CSV row that stops short, with more than a lone label or note, is a file cut off in transfer.
+            if (shape.Sheet is null && row.Cells.Length > 1 && row.Cells.Length < shape.Names.Length)
+            {
+                throw new InvalidDataException($"{shape.Origin} row {row.Number}: {row.Cells.Length} field(s) where the header has {shape.Names.Length}; is the file truncated?");
+            }
+
+            dataRows++;
 
             var marks = shape.Status.HasMarks ? StripMarks(row.Cells, shape.Status) : null;
             var raw = shape.LabelColumn < row.Cells.Length ? row.Cells[shape.LabelColumn] : null;
@@ -101,6 +110,11 @@ internal static partial class TableScanner
             {
                 yield return new RawRecord(shape.Origin, position, new TableFieldDictionary(shape, row.Cells, row.Number, i, label, marks), IsTable: true);
             }
+        }
+
+        if (dataRows == 0)
+        {
+            throw new InvalidDataException($"{shape.Origin}: the file has a header row but no data rows");
         }
     }
 

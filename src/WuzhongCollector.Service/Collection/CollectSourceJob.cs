@@ -51,7 +51,7 @@ public sealed class CollectSourceJob(
         try
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE run SET outcome = 'abandoned', finished_at = @startedAt, error = 'the process running it stopped' WHERE source_id = @sourceId AND outcome = 'running'",
+                "UPDATE run SET outcome = 'abandoned', finished_at = @startedAt, error = 'the run ended without recording its outcome: its process was killed or lost the database; nothing of it was committed' WHERE source_id = @sourceId AND outcome = 'running'",
                 new { sourceId, startedAt }, cancellationToken: cancellationToken));
             var runId = await InsertRunAsync(connection, source, startedAt, "running", null, cancellationToken);
             var log = new RunLog();
@@ -99,14 +99,21 @@ public sealed class CollectSourceJob(
     {
         var payload = await connector.FetchAsync(source, log, cancellationToken);
         log.Payload = payload;
-        var previous = await connection.QuerySingleOrDefaultAsync<(string? Sha, string? Config)>(new CommandDefinition(
-            "SELECT last_payload_sha256, last_config_hash FROM source_state WHERE source_id = @Id", new { source.Id }, cancellationToken: cancellationToken));
+        var previous = await connection.QuerySingleOrDefaultAsync<(string? Sha, string? Config, string[]? Columns)>(new CommandDefinition(
+            "SELECT last_payload_sha256, last_config_hash, last_columns FROM source_state WHERE source_id = @Id", new { source.Id }, cancellationToken: cancellationToken));
         if (payload.NothingNew || (previous.Sha == payload.Sha256 && previous.Config == source.ConfigHash))
         {
             log.Step(payload.NothingNew ? $"no new file in {payload.Origin}" : $"payload {payload.Sha256[..12]} is unchanged since the last run: nothing to write");
-            await FinishAsync(connection, null, runId, "unchanged", new WriteSummary(0, 0, 0, 0, 0), payload.NothingNew ? payload with { Sha256 = previous.Sha! } : payload, log, source, cancellationToken);
+            await FinishAsync(connection, null, runId, "unchanged", new WriteSummary(0, 0, 0, 0, 0), payload.NothingNew ? payload with { Sha256 = previous.Sha! } : payload,
+                previous.Columns, log, source, cancellationToken);
             await connector.SettleAsync(source, payload, null, cancellationToken);
             return new RunSummary(runId, "unchanged", null, null);
+        }
+
+        var columns = connector.ReadColumns(source, payload);
+        if (columns is not null && previous.Config == source.ConfigHash && ColumnDrift.Describe(previous.Columns, columns) is { } drift)
+        {
+            throw new PermanentSourceException($"{source.Id}: {payload.Origin}: {drift}");
         }
 
         var mapper = new RecordMapper(source.Mapping, registry.Catalogue);
@@ -117,7 +124,7 @@ public sealed class CollectSourceJob(
         var counts = await ObservationWriter.WriteAsync(connection, transaction, source.Id, runId, payload.Sha256, startedAt, mapped, cancellationToken);
         var outcome = counts.Rejected > 0 ? "partial" : "succeeded";
         log.Step($"read {counts.RowsRead} rows: {counts.Stored} stored, {counts.Unchanged} unchanged, {counts.Rejected} rejected, {counts.Missing} missing");
-        await FinishAsync(connection, transaction, runId, outcome, counts, payload, log, source, cancellationToken);
+        await FinishAsync(connection, transaction, runId, outcome, counts, payload, columns?.ToArray(), log, source, cancellationToken);
         await progressSnapshot.TryWriteAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await connector.SettleAsync(source, payload, null, cancellationToken);
@@ -127,49 +134,70 @@ public sealed class CollectSourceJob(
     private async Task<long> InsertRunAsync(NpgsqlConnection connection, SourceDefinition source, DateTimeOffset startedAt, string outcome, string? error, CancellationToken cancellationToken) =>
         await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
             INSERT INTO run (source_id, job_id, attempt, started_at, finished_at, outcome, error, config_hash)
-            VALUES (@Id, @jobId, @attempt, @startedAt, CASE WHEN @outcome = 'running' THEN NULL ELSE @startedAt END, @outcome, @error, @ConfigHash)
+            VALUES (@Id, @jobId, GREATEST(@attempt, 1 + (SELECT count(*) FROM run WHERE job_id = @jobId AND outcome <> 'skipped')), @startedAt, CASE WHEN @outcome = 'running' THEN NULL ELSE @startedAt END, @outcome, @error, @ConfigHash)
             RETURNING id
             """, new { source.Id, jobId = JobContext.JobId, attempt = JobContext.Attempt, startedAt, outcome, error, source.ConfigHash }, cancellationToken: cancellationToken));
 
     private async Task FinishAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long runId, string outcome, WriteSummary counts,
-        FetchedPayload payload, RunLog log, SourceDefinition source, CancellationToken cancellationToken)
+        FetchedPayload payload, string[]? columns, RunLog log, SourceDefinition source, CancellationToken cancellationToken)
     {
         var finishedAt = timeProvider.GetUtcNow();
         await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE run SET finished_at = @finishedAt, outcome = @outcome, calls = @Calls, retries = @retries, steps = @steps, origin = @Origin,
                 payload_sha256 = @Sha256, rows_read = @RowsRead, stored = @Stored, unchanged = @Unchanged, rejected = @Rejected, missing = @Missing
             WHERE id = @runId;
-            INSERT INTO source_state (source_id, last_payload_sha256, last_config_hash, last_success_at, last_run_id)
-            VALUES (@sourceId, @Sha256, @ConfigHash, @finishedAt, @runId)
+            INSERT INTO source_state (source_id, last_payload_sha256, last_config_hash, last_success_at, last_run_id, last_columns)
+            VALUES (@sourceId, @Sha256, @ConfigHash, @finishedAt, @runId, @columns)
             ON CONFLICT (source_id) DO UPDATE SET last_payload_sha256 = excluded.last_payload_sha256, last_config_hash = excluded.last_config_hash,
-                last_success_at = excluded.last_success_at, last_run_id = excluded.last_run_id;
+                last_success_at = excluded.last_success_at, last_run_id = excluded.last_run_id, last_columns = excluded.last_columns;
             """, new
         {
             finishedAt, outcome, log.Calls, retries = log.Retries.ToArray(), steps = log.Steps.ToArray(), payload.Origin, payload.Sha256, counts.RowsRead, counts.Stored,
-            counts.Unchanged, counts.Rejected, counts.Missing, runId, sourceId = source.Id, source.ConfigHash,
+            counts.Unchanged, counts.Rejected, counts.Missing, runId, sourceId = source.Id, source.ConfigHash, columns,
         }, transaction, cancellationToken: cancellationToken));
     }
 
+    /// <summary>
+    /// Recorded outside the rolled-back write and regardless of cancellation, so no failure is silent. When the
+    /// database itself went away (a restart), recording is retried for a few seconds until it is back.
+    /// </summary>
     private async Task FinishFailedAsync(NpgsqlConnection connection, long runId, Failure failure, RunLog log)
     {
-        try
+        const int tries = 10;
+        for (var attempt = 1; ; attempt++)
         {
-            // Recorded outside the rolled-back write and regardless of cancellation, so no failure is silent.
-            await using var fresh = connection.State == System.Data.ConnectionState.Open ? null : await dataSource.OpenConnectionAsync();
-            await (fresh ?? connection).ExecuteAsync(new CommandDefinition("""
-                UPDATE run SET finished_at = @finishedAt, outcome = @outcome, failure_class = @failureClass, error = @error, calls = @Calls, retries = @retries, steps = @steps
-                WHERE id = @runId
-                """, new
+            try
             {
-                finishedAt = timeProvider.GetUtcNow(), outcome = failure.Outcome, failureClass = failure.Class,
-                error = failure.Message, log.Calls, retries = log.Retries.ToArray(), steps = log.Steps.ToArray(), runId,
-            }));
-        }
-        catch (NpgsqlException ex)
-        {
-            logger.LogError(ex, "Could not record the failure of run {RunId}", runId);
+                await using var fresh = connection.State == System.Data.ConnectionState.Open ? null : await dataSource.OpenConnectionAsync();
+                await (fresh ?? connection).ExecuteAsync(new CommandDefinition("""
+                    UPDATE run SET finished_at = @finishedAt, outcome = @outcome, failure_class = @failureClass, error = @error, calls = @Calls, retries = @retries, steps = @steps
+                    WHERE id = @runId
+                    """, new
+                {
+                    finishedAt = timeProvider.GetUtcNow(), outcome = failure.Outcome, failureClass = failure.Class,
+                    error = failure.Message, log.Calls, retries = log.Retries.ToArray(), steps = log.Steps.ToArray(), runId,
+                }));
+                return;
+            }
+            catch (NpgsqlException ex) when (attempt < tries && (ex.IsTransient || IsConnectionLost(ex)))
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), timeProvider);
+            }
+            catch (NpgsqlException ex)
+            {
+                logger.LogError(ex, "Could not record the failure of run {RunId}", runId);
+                return;
+            }
         }
     }
+
+    /// <summary>
+    /// The socket failed, or the server said it is shutting down, crashed or starting (57P01-57P03) or the
+    /// connection broke (08xxx): a restart or outage, worth a retry later.
+    /// </summary>
+    private static bool IsConnectionLost(NpgsqlException ex) => ex is PostgresException p
+        ? p.SqlState.StartsWith("57P", StringComparison.Ordinal) || p.SqlState.StartsWith("08", StringComparison.Ordinal)
+        : ex.IsTransient;
 
     private sealed record Failure(string Outcome, string Message, Exception Rethrow, string? Class = null);
 
@@ -179,6 +207,8 @@ public sealed class CollectSourceJob(
         PermanentSourceException p => new Failure("failed-permanent", p.Message, p, p.FailureClass),
         TransientSourceException t => new Failure("failed-transient", t.Message, t, t.FailureClass),
         InvalidDataException or ConfigurationException => new Failure("failed-permanent", ex.Message, new PermanentSourceException(ex.Message, ex) { FailureClass = "unreadable" }, "unreadable"),
+        NpgsqlException n when IsConnectionLost(n) => new Failure("failed-transient", $"database unavailable: {n.Message}",
+            new TransientSourceException($"database unavailable: {n.Message}", n) { FailureClass = "database" }, "database"),
         NpgsqlException { IsTransient: true } or TimeoutException or IOException => new Failure("failed-transient", ex.Message, new TransientSourceException(ex.Message, ex) { FailureClass = "transient" }, "transient"),
         _ => new Failure("failed-unexpected", $"{ex.GetType().Name}: {ex.Message}", ex, "unexpected"),
     };

@@ -26,6 +26,8 @@ public sealed class RecurringJobSync(
 
     // Start-up and hot reload may sync at the same moment; one at a time keeps removals and additions in order.
     private readonly SemaphoreSlim gate = new(1, 1);
+    /// <summary>Prefix of the service's own recurring jobs, which no source file can produce and sync leaves alone.</summary>
+    public const string SystemJobPrefix = "system:";
 
     public async Task SyncAsync(CancellationToken cancellationToken)
     {
@@ -74,7 +76,7 @@ public sealed class RecurringJobSync(
         });
 
         using var storageConnection = storage.GetConnection();
-        foreach (var stale in storageConnection.GetRecurringJobs().Where(j => !registry.Sources.ContainsKey(j.Id)))
+        foreach (var stale in storageConnection.GetRecurringJobs().Where(j => !registry.Sources.ContainsKey(j.Id) && !j.Id.StartsWith(SystemJobPrefix, StringComparison.Ordinal)))
         {
             logger.LogInformation("Removing recurring job {Source}: its source file is gone or has never been valid", stale.Id);
             recurringJobs.RemoveIfExists(stale.Id);

@@ -62,7 +62,7 @@ public static class ManySourcesBench
             var outcomes = (await connection.QueryAsync<(string Outcome, int Count)>("SELECT outcome, count(*)::int FROM run GROUP BY outcome"))
                 .ToDictionary(r => r.Outcome, r => r.Count, StringComparer.Ordinal);
             var observations = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM observation");
-            var recurring = await connection.ExecuteScalarAsync<int>("SELECT count(*)::int FROM hangfire.set WHERE key = 'recurring-jobs'");
+            var recurring = await connection.ExecuteScalarAsync<int>("SELECT count(*)::int FROM hangfire.set WHERE key = 'recurring-jobs' AND value NOT LIKE 'system:%'");
             await log.WriteLineAsync($"  one cycle of {settings.Sources} sources in {cycleSeconds:0.00} s ({string.Join(", ", outcomes.Select(o => $"{o.Value} {o.Key}"))})");
             return new SchedulingResult(settings.Sources, buildSeconds, registerSeconds, cycleSeconds, endpoint.Calls, outcomes, observations, recurring);
         }

@@ -44,7 +44,7 @@ public sealed class HangfireCollectionTests : IDisposable
         var jobs = await Eventually.Async(() =>
         {
             using var connection = host.Services.GetRequiredService<JobStorage>().GetConnection();
-            var list = connection.GetRecurringJobs();
+            var list = connection.GetRecurringJobs().Where(j => !j.Id.StartsWith(RecurringJobSync.SystemJobPrefix, StringComparison.Ordinal)).ToList();
             return list.Count == 2 ? list : null;
         });
         var dashboard = await host.Http.GetAsync("/hangfire/recurring");

@@ -24,13 +24,21 @@ public sealed class DemoTests
             },
             environment: "Development");
 
-        var runs = await Eventually.Async(async () =>
+        List<JsonElement> runs;
+        try
         {
-            var list = (await host.Http.GetFromJsonAsync<List<JsonElement>>("/api/runs?source=txb-5g-base-stations-api"))!;
-            return list.Any(r => r.GetProperty("outcome").GetString() == "succeeded") ? list : null;
-        }, seconds: 90);
+            runs = await Eventually.Async(async () =>
+            {
+                var list = (await host.Http.GetFromJsonAsync<List<JsonElement>>("/api/runs?source=txb-5g-base-stations-api"))!;
+                return list.Any(r => r.GetProperty("outcome").GetString() == "succeeded") ? list : null;
+            }, seconds: 90);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}; {await new TestDatabase(host.ConnectionString).DescribeAsync()}", ex);
+        }
         using var storage = host.Services.GetRequiredService<JobStorage>().GetConnection();
-        var jobIds = storage.GetRecurringJobs().Select(j => j.Id).Order().ToList();
+        var jobIds = storage.GetRecurringJobs().Select(j => j.Id).Where(id => !id.StartsWith(RecurringJobSync.SystemJobPrefix, StringComparison.Ordinal)).Order().ToList();
         var sourceFiles = Directory.GetFiles(Path.Combine(configDirectory, "sources"), "*.yaml").Select(f => Path.GetFileNameWithoutExtension(f)!).Order().ToList();
         var stations = await host.Http.GetFromJsonAsync<SeriesDto>("/api/series/BASE_STATIONS_5G");
         var valueAdded = await host.Http.GetFromJsonAsync<SeriesDto>("/api/series/DE_CORE_VALUE_ADDED");

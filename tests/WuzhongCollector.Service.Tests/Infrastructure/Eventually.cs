@@ -5,6 +5,8 @@ namespace WuzhongCollector.Service.Tests.Infrastructure;
 /// <summary>Polls a condition on a short interval with a bounded deadline, instead of sleeping.</summary>
 public static class Eventually
 {
+    public static Task TrueAsync(Func<Task<bool>> probe, int seconds = 60) => Async(async () => await probe() ? "ok" : null, seconds);
+
     public static Task<T> Async<T>(Func<T?> probe, int seconds = 60) where T : class => Async(() => Task.FromResult(probe()), seconds);
 
     public static async Task<T> Async<T>(Func<Task<T?>> probe, int seconds = 60) where T : class

@@ -10,7 +10,10 @@ public static class HostHangfire
     public static Dictionary<string, string> RecurringCrons(this CollectorHost host)
     {
         using var connection = host.Services.GetRequiredService<JobStorage>().GetConnection();
-        return connection.GetRecurringJobs().ToDictionary(j => j.Id, j => j.Cron);
+        // The sources' jobs only: the service's own (retention cleanup) are not what these tests look at.
+        return connection.GetRecurringJobs()
+            .Where(j => !j.Id.StartsWith(RecurringJobSync.SystemJobPrefix, StringComparison.Ordinal))
+            .ToDictionary(j => j.Id, j => j.Cron);
     }
 
     /// <summary>Waits until the recurring jobs are exactly these (id → cron).</summary>

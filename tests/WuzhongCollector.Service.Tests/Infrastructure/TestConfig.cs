@@ -24,6 +24,9 @@ public sealed class TestConfig : IDisposable
         return path;
     }
 
+    public IEnumerable<string> SourceIds() =>
+        System.IO.Directory.GetFiles(Sources, "*.yaml").Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal);
+
     public string WriteFile(string relativePath, string content, System.Text.Encoding? encoding = null)
     {
         var path = Path.Combine(Directory, relativePath);

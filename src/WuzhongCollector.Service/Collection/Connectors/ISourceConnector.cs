@@ -18,4 +18,7 @@ public interface ISourceConnector
     /// permanent failure. A drop folder files the payload away; other connectors have nothing to do. Never throws.
     /// </summary>
     Task SettleAsync(SourceDefinition source, FetchedPayload payload, string? error, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The payload's column names, for the column-drift check; null for sources without a fixed header (JSON).</summary>
+    IReadOnlyList<string>? ReadColumns(SourceDefinition source, FetchedPayload payload) => null;
 }
