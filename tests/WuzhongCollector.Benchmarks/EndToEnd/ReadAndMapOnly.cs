@@ -21,8 +21,8 @@ public static class ReadAndMapOnly
         var clock = Stopwatch.StartNew();
         var mapper = new RecordMapper(source.Mapping, catalogue);
         var observations = 0;
-        using var stream = File.OpenRead(csvPath);
-        foreach (var record in CsvRecordReader.Read(stream, "dept.csv", source.File!.Csv, cancellationToken))
+        // The service's own reading path (table reader and layout), as a run takes it.
+        foreach (var record in SourceReader.Read(source, () => File.OpenRead(csvPath), "dept.csv", cancellationToken))
         {
             if (mapper.Map(record).Observation is not null)
             {

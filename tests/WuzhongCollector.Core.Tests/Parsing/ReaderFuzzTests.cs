@@ -4,6 +4,7 @@ using WuzhongCollector.Core.Catalogue;
 using WuzhongCollector.Core.Normalisation;
 using WuzhongCollector.Core.Parsing;
 using WuzhongCollector.Core.Sources;
+using WuzhongCollector.Core.Tables;
 
 namespace WuzhongCollector.Core.Tests.Parsing;
 
@@ -63,7 +64,7 @@ public sealed class ReaderFuzzTests
         select new CsvSettings(encoding, delimiter, quote, headerRow);
 
     [Fact]
-    public void CsvRecordReader_GeneratedFiles_ReadOrFailWithAClearError()
+    public void TableReader_GeneratedCsvFiles_ReadOrFailWithAClearError()
     {
         var samples = 0;
         var failures = 0;
@@ -74,8 +75,9 @@ public sealed class ReaderFuzzTests
             var mapper = new RecordMapper(Mapping, Catalogue);
             try
             {
-                CsvRecordReader.ReadHeader(new MemoryStream(bytes), "fuzz.csv", settings);
-                foreach (var record in CsvRecordReader.Read(new MemoryStream(bytes), "fuzz.csv", settings))
+                // The service's own CSV path: the table reader with the plain layout a source without one gets.
+                var options = new TableOptions(TableFormat.Csv, settings, null, TableLayout.Plain(settings.HeaderRow));
+                foreach (var record in TableReader.Read(() => new MemoryStream(bytes), "fuzz.csv", options))
                 {
                     var (observation, rejection) = mapper.Map(record);
                     Assert.True(observation is null != (rejection is null), "a record maps to exactly one of observation or rejection");
