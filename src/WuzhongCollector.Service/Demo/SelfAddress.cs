@@ -11,16 +11,4 @@ public sealed class SelfAddress
     public string? BaseUrl { get; set; }
 
     public bool DemoEnabled { get; set; }
-
-    public string Expand(string url)
-    {
-        if (!url.Contains(Placeholder, StringComparison.Ordinal))
-        {
-            return url;
-        }
-
-        return BaseUrl is null
-            ? throw new InvalidOperationException("the service's own address is not known yet")
-            : url.Replace(Placeholder, BaseUrl.TrimEnd('/'), StringComparison.Ordinal);
-    }
 }
