@@ -6,6 +6,16 @@ if (args.Length > 0 && args[0] == MemoryChild.Verb)
     return await MemoryChild.RunAsync(args[1..], Console.Out, CancellationToken.None);
 }
 
+if (args.Length == 3 && args[0] == "write-export")
+{
+    // A config folder with the issue-13 export and its source file, for profiling the service's own "run" verb on it.
+    var exportConfig = new WuzhongCollector.Benchmarks.Data.BenchConfig(Path.GetFullPath(args[1]));
+    var export = new WuzhongCollector.Benchmarks.Data.MonthlyExport(exportConfig.LoadCatalogue());
+    await export.WriteCsvAsync(Path.Combine(exportConfig.Directory, "exports", "monthly.csv"), int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None);
+    exportConfig.WriteSource(WuzhongCollector.Benchmarks.Data.MonthlyExport.SourceId, export.SourceYaml("exports/monthly.csv"));
+    return 0;
+}
+
 if (args.Contains("--help"))
 {
     await Console.Out.WriteLineAsync(BenchSettings.Usage);

@@ -125,7 +125,8 @@ public sealed class CollectSourceJob(
         var outcome = counts.Rejected > 0 ? "partial" : "succeeded";
         log.Step($"read {counts.RowsRead} rows: {counts.Stored} stored, {counts.Unchanged} unchanged, {counts.Rejected} rejected, {counts.Missing} missing");
         await FinishAsync(connection, transaction, runId, outcome, counts, payload, columns?.ToArray(), log, source, cancellationToken);
-        await progressSnapshot.TryWriteAsync(connection, transaction, cancellationToken);
+        var touched = counts.Stored > 0 ? await ObservationWriter.IndicatorsInAreaAsync(connection, transaction, PlanReport.PlanArea, cancellationToken) : [];
+        await progressSnapshot.TryWriteAsync(connection, transaction, touched, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await connector.SettleAsync(source, payload, null, cancellationToken);
         return new RunSummary(runId, outcome, counts, null);

@@ -9,7 +9,8 @@ public sealed record WriteSummary(int RowsRead, int Stored, int Unchanged, int R
 
 /// <summary>
 /// The set-based write path: every mapped record and reject streams through one binary COPY into a
-/// temporary stage, then a single merge adds a vintage only where value or status changed. Runs inside
+/// temporary stage, then a single merge adds a vintage only where value or status changed: each figure is
+/// written once, to observation_latest, and a vintage it replaces moves to observation_superseded. Runs inside
 /// the caller's transaction, so observations, rejects and the run record commit together or not at all.
 /// </summary>
 public static class ObservationWriter
@@ -27,7 +28,21 @@ public static class ObservationWriter
         await ExecuteAsync(connection, transaction, ObservationWriterSql.CreateStage, new { }, cancellationToken);
         var staged = await CopyToStageAsync(connection, mapped, cancellationToken);
         var args = new { sourceId, runId, payloadSha256, recordedAt };
+        var (stored, unchanged, rejects) = await MergeAsync(connection, transaction, staged, args, cancellationToken);
+        if (stored > 0)
+        {
+            await ExecuteAsync(connection, transaction, ObservationWriterSql.UpdateLatestPeriods, args, cancellationToken);
+        }
 
+        return new WriteSummary(
+            staged.RowsRead, stored, unchanged,
+            rejects.Where(c => c.Kind == "error").Sum(c => c.Count),
+            rejects.Where(c => c.Kind != "error").Sum(c => c.Count));
+    }
+
+    private static async Task<(int Stored, int Unchanged, List<(string Kind, int Count)> Rejects)> MergeAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Staged staged, object args, CancellationToken cancellationToken)
+    {
         if (staged.Observations > 0 && !await ScalarAsync<bool>(connection, transaction, ObservationWriterSql.FirstKeyExists, args, cancellationToken))
         {
             // Probably a first load. If a key turns out to be repeated or stored already, the savepoint
@@ -37,7 +52,7 @@ public static class ObservationWriter
             {
                 var inserted = await ExecuteAsync(connection, transaction, ObservationWriterSql.InsertNew, args, cancellationToken);
                 await transaction.ReleaseAsync("first_load", cancellationToken);
-                return Summary(staged, inserted, 0, await InsertRejectsAsync(connection, transaction, staged, args, cancellationToken));
+                return (inserted, 0, await InsertRejectsAsync(connection, transaction, staged, args, cancellationToken));
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
             {
@@ -48,22 +63,25 @@ public static class ObservationWriter
         // Most payloads state each key once; then the merge needs no de-duplicating sort of the stage.
         if (staged.Observations > 0 && !await ScalarAsync<bool>(connection, transaction, ObservationWriterSql.HasDuplicateKeys, args, cancellationToken))
         {
-            var stored = await ExecuteAsync(connection, transaction, ObservationWriterSql.Merge(deduplicate: false), args, cancellationToken);
-            return Summary(staged, stored, staged.Observations - stored, await InsertRejectsAsync(connection, transaction, staged, args, cancellationToken));
+            var stored = await ScalarAsync<int>(connection, transaction, ObservationWriterSql.Merge(deduplicate: false), args, cancellationToken);
+            return (stored, staged.Observations - stored, await InsertRejectsAsync(connection, transaction, staged, args, cancellationToken));
         }
 
         var rejectCounts = await QueryCountsAsync(connection, transaction, ObservationWriterSql.InsertRejectsAndConflicts, args, cancellationToken);
         var incoming = await ScalarAsync<int>(connection, transaction, ObservationWriterSql.CountKeys, args, cancellationToken);
-        var storedOnce = await ExecuteAsync(connection, transaction, ObservationWriterSql.Merge(deduplicate: true), args, cancellationToken);
-        return Summary(staged, storedOnce, incoming - storedOnce, rejectCounts);
+        var storedOnce = await ScalarAsync<int>(connection, transaction, ObservationWriterSql.Merge(deduplicate: true), args, cancellationToken);
+        return (storedOnce, incoming - storedOnce, rejectCounts);
     }
 
-    private sealed record Staged(int RowsRead, int Observations, int Rejections);
+    /// <summary>
+    /// The indicators the last <see cref="WriteAsync"/> in this transaction stated figures for in
+    /// <paramref name="areaCode"/>, read from its stage (which lives until the transaction ends).
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> IndicatorsInAreaAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string areaCode, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<string>(Command(ObservationWriterSql.IndicatorsInArea, new { area = areaCode }, transaction, cancellationToken))).ToList();
 
-    private static WriteSummary Summary(Staged staged, int stored, int unchanged, List<(string Kind, int Count)> rejects) => new(
-        staged.RowsRead, stored, unchanged,
-        rejects.Where(c => c.Kind == "error").Sum(c => c.Count),
-        rejects.Where(c => c.Kind != "error").Sum(c => c.Count));
+    private sealed record Staged(int RowsRead, int Observations, int Rejections);
 
     private static async Task<List<(string Kind, int Count)>> InsertRejectsAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Staged staged, object args, CancellationToken cancellationToken) =>

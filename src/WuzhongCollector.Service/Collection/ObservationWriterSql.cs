@@ -22,20 +22,15 @@ internal static class ObservationWriterSql
         """;
 
     /// <summary>
-    /// A first load: every key is new, so every row is vintage 1 and the merge is a plain insert, in key
-    /// order so the indexes grow at their right edge. A key stated twice, or already stored after all,
-    /// fails it with a unique violation, and the writer takes the merge instead.
+    /// A first load: every key is new, so every row is vintage 1 and goes to observation_latest alone, in key
+    /// order so the indexes grow at their right edge. A key stated twice, or already stored after all, fails
+    /// it with a unique violation, and the writer takes the merge instead.
     /// </summary>
     public const string InsertNew = $"""
-        WITH inserted AS (
-            INSERT INTO observation_latest ({Columns})
-            SELECT indicator_code, area_code, period, @sourceId, 1, period_type, period_end, value, status, @runId, @recordedAt, @payloadSha256, location
-            FROM stage_observation WHERE kind = 'obs'
-            ORDER BY indicator_code, area_code, period
-            RETURNING *
-        )
-        INSERT INTO observation ({Columns})
-        SELECT {Columns} FROM inserted
+        INSERT INTO observation_latest ({Columns})
+        SELECT indicator_code, area_code, period, @sourceId, 1, period_type, period_end, value, status, @runId, @recordedAt, @payloadSha256, location
+        FROM stage_observation WHERE kind = 'obs'
+        ORDER BY indicator_code, area_code, period
         """;
 
     public const string HasDuplicateKeys = """
@@ -45,34 +40,42 @@ internal static class ObservationWriterSql
         """;
 
     /// <summary>
-    /// Adds a vintage where value or status changed, and to keys never seen from this source. Keys whose
-    /// value and status are stored already are filtered out first, so a revision load does not even lock
-    /// the rows it leaves alone. The history row is the one the merge returns, so observation and
-    /// observation_latest cannot disagree. Without <paramref name="deduplicate"/> the stage must hold
-    /// each key once.
+    /// Adds a vintage where value or status changed, and to keys never seen from this source; returns how many.
+    /// A changed key's stored row moves to observation_superseded and observation_latest takes the new vintage
+    /// in place; rows whose value and status are stored already are not written, not even locked. All parts
+    /// read the snapshot from before the statement, so the moved row is the one replaced. Without
+    /// <paramref name="deduplicate"/> the stage must hold each key once.
     /// </summary>
     public static string Merge(bool deduplicate) => $"""
         WITH incoming AS (
             {(deduplicate
                 ? "SELECT DISTINCT ON (indicator_code, area_code, period) * FROM stage_observation WHERE kind = 'obs' ORDER BY indicator_code, area_code, period, ordinal"
                 : "SELECT * FROM stage_observation WHERE kind = 'obs'")}
-        ), changed AS (
-            INSERT INTO observation_latest AS l ({Columns})
+        ), replaced AS MATERIALIZED (
+            SELECT l.*, i.period_type AS new_period_type, i.period_end AS new_period_end, i.value AS new_value, i.status AS new_status, i.location AS new_location
+            FROM incoming i
+            JOIN observation_latest l ON l.indicator_code = i.indicator_code AND l.area_code = i.area_code AND l.period = i.period AND l.source_id = @sourceId
+            WHERE l.value <> i.value OR l.status <> i.status
+        ), superseded AS (
+            INSERT INTO observation_superseded ({Columns}, superseded_at)
+            SELECT {Columns}, @recordedAt FROM replaced
+        ), updated AS (
+            UPDATE observation_latest l
+            SET vintage = r.vintage + 1, period_type = r.new_period_type, period_end = r.new_period_end, value = r.new_value, status = r.new_status,
+                run_id = @runId, recorded_at = @recordedAt, payload_sha256 = @payloadSha256, location = r.new_location
+            FROM replaced r
+            WHERE l.indicator_code = r.indicator_code AND l.area_code = r.area_code AND l.period = r.period AND l.source_id = @sourceId
+            RETURNING 1
+        ), inserted AS (
+            INSERT INTO observation_latest ({Columns})
             SELECT i.indicator_code, i.area_code, i.period, @sourceId, 1, i.period_type, i.period_end, i.value, i.status, @runId, @recordedAt, @payloadSha256, i.location
             FROM incoming i
             WHERE NOT EXISTS (
                 SELECT 1 FROM observation_latest x
-                WHERE x.indicator_code = i.indicator_code AND x.area_code = i.area_code AND x.period = i.period AND x.source_id = @sourceId
-                  AND x.value = i.value AND x.status = i.status)
-            ON CONFLICT (indicator_code, area_code, period, source_id) DO UPDATE
-                SET vintage = l.vintage + 1, value = excluded.value, status = excluded.status, run_id = excluded.run_id,
-                    recorded_at = excluded.recorded_at, payload_sha256 = excluded.payload_sha256, location = excluded.location,
-                    period_type = excluded.period_type, period_end = excluded.period_end
-                WHERE l.value IS DISTINCT FROM excluded.value OR l.status IS DISTINCT FROM excluded.status
-            RETURNING l.*
+                WHERE x.indicator_code = i.indicator_code AND x.area_code = i.area_code AND x.period = i.period AND x.source_id = @sourceId)
+            RETURNING 1
         )
-        INSERT INTO observation ({Columns})
-        SELECT {Columns} FROM changed
+        SELECT ((SELECT count(*) FROM updated) + (SELECT count(*) FROM inserted))::int
         """;
 
     private const string Columns =
@@ -122,6 +125,21 @@ internal static class ObservationWriterSql
         )
         SELECT kind, count(*)::int FROM inserted GROUP BY kind
         """;
+
+    /// <summary>
+    /// Keeps the latest period this source delivered per indicator, for freshness. Every staged figure is stored
+    /// by now, as a new vintage or as one stored before, and nothing stored is ever deleted, so the latest
+    /// period can only move forward.
+    /// </summary>
+    public const string UpdateLatestPeriods = """
+        INSERT INTO source_indicator_latest AS l (source_id, indicator_code, period_end)
+        SELECT @sourceId, indicator_code, max(period_end) FROM stage_observation WHERE kind = 'obs' GROUP BY indicator_code
+        ON CONFLICT (source_id, indicator_code) DO UPDATE SET period_end = excluded.period_end
+            WHERE excluded.period_end > l.period_end
+        """;
+
+    /// <summary>The indicators this run stated figures for in <c>@area</c>: the ones whose progress it may have changed.</summary>
+    public const string IndicatorsInArea = "SELECT DISTINCT indicator_code FROM stage_observation WHERE kind = 'obs' AND area_code = @area";
 
     public const string CountKeys =
         "SELECT count(DISTINCT (indicator_code, area_code, period))::int FROM stage_observation WHERE kind = 'obs'";

@@ -11,7 +11,8 @@ public static class SchemaMigrator
 {
     private const long LockKey = 0x57757A686F6E67; // "Wuzhong"
 
-    public static async Task MigrateAsync(NpgsqlDataSource dataSource, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>Applies every script not applied yet; with <c>before</c>, only those whose names sort before it (tests build an older schema to upgrade).</summary>
+    public static async Task MigrateAsync(NpgsqlDataSource dataSource, ILogger logger, CancellationToken cancellationToken, string? before = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -26,7 +27,7 @@ public static class SchemaMigrator
         foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             var name = resource[prefix.Length..];
-            if (applied.Contains(name))
+            if (applied.Contains(name) || (before is not null && string.CompareOrdinal(name, before) >= 0))
             {
                 continue;
             }

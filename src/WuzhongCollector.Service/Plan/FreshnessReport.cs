@@ -27,23 +27,10 @@ public sealed record FreshnessReport(DateOnly Today, IReadOnlyList<SourceFreshne
     public static async Task<FreshnessReport> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, SourceRegistry registry,
         DateTimeOffset now, DateTimeOffset? asOf, CancellationToken cancellationToken)
     {
-        // Now: a loose index scan over (source_id, indicator_code, period_end), one probe per pair, so the cost
-        // follows the number of sources and indicators, not of stored figures. As of a past time: a plain scan.
+        // Now: the writer keeps the latest period per source and indicator, so the cost follows the number of
+        // sources and indicators, not of stored figures. As of a past time: a plain scan.
         var sql = asOf is null
-            ? """
-              WITH RECURSIVE pairs AS (
-                  (SELECT source_id, indicator_code FROM observation_latest ORDER BY source_id, indicator_code LIMIT 1)
-                  UNION ALL
-                  SELECT next.source_id, next.indicator_code
-                  FROM pairs p, LATERAL (
-                      SELECT o.source_id, o.indicator_code FROM observation_latest o
-                      WHERE (o.source_id, o.indicator_code) > (p.source_id, p.indicator_code)
-                      ORDER BY o.source_id, o.indicator_code LIMIT 1) next
-              )
-              SELECT p.source_id AS Source, p.indicator_code AS Indicator,
-                     (SELECT max(o.period_end) FROM observation_latest o WHERE o.source_id = p.source_id AND o.indicator_code = p.indicator_code) AS LatestEnd
-              FROM pairs p
-              """
+            ? "SELECT source_id AS Source, indicator_code AS Indicator, period_end AS LatestEnd FROM source_indicator_latest"
             : "SELECT source_id AS Source, indicator_code AS Indicator, max(period_end) AS LatestEnd FROM observation WHERE recorded_at <= @asOf GROUP BY 1, 2";
         var delivered = (await connection.QueryAsync<(string Source, string Indicator, DateTime LatestEnd)>(
             new CommandDefinition(sql, new { asOf }, transaction, cancellationToken: cancellationToken))).ToList();

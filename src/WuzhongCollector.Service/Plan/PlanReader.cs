@@ -24,13 +24,24 @@ public sealed class PlanReader(NpgsqlDataSource dataSource, SourceRegistry regis
         var now = timeProvider.GetUtcNow();
         var figures = await CurrentFigures.LoadAsync(connection, transaction, catalogue.Indicators.Select(i => i.Code).ToList(), area, asOf, cancellationToken);
         var freshness = await FreshnessReport.ReadAsync(connection, transaction, registry, now, asOf, cancellationToken);
-        var indicators = catalogue.Indicators.Select(i => Judge(i, figures, freshness)).ToList();
+        var indicators = catalogue.Indicators.Select(i => Judge(i, figures, freshness.Indicators.GetValueOrDefault(i.Code))).ToList();
         return new PlanReport(area, asOf, now, freshness, indicators);
     }
 
-    private IndicatorReport Judge(Indicator indicator, Dictionary<string, List<CurrentFigure>> figures, FreshnessReport freshness)
+    /// <summary>
+    /// The progress of some indicators of the plan's district as the figures stand now, without freshness: what
+    /// progress_snapshot keeps. A derived indicator reads the figures of the one it derives from.
+    /// </summary>
+    public async Task<IReadOnlyList<IndicatorReport>> JudgeAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<Indicator> indicators, CancellationToken cancellationToken)
     {
-        var freshnessState = freshness.Indicators.GetValueOrDefault(indicator.Code);
+        var codes = indicators.Select(i => i.Kind == IndicatorKind.Derived ? i.DerivedFrom! : i.Code).Distinct(StringComparer.Ordinal).ToList();
+        var figures = await CurrentFigures.LoadAsync(connection, transaction, codes, PlanReport.PlanArea, null, cancellationToken);
+        return indicators.Select(i => Judge(i, figures, null)).ToList();
+    }
+
+    private IndicatorReport Judge(Indicator indicator, Dictionary<string, List<CurrentFigure>> figures, IndicatorFreshness? freshnessState)
+    {
         if (indicator.Kind == IndicatorKind.Derived)
         {
             var source = figures.GetValueOrDefault(indicator.DerivedFrom!) ?? [];

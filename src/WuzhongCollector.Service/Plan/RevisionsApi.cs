@@ -33,6 +33,31 @@ public static class RevisionsApi
         public string? Location { get; init; }
     }
 
+    /// <summary>
+    /// Every vintage known by <c>@asOf</c>, with which one is current: the same rule as /api/series and the
+    /// current_observation view. Public so the schema upgrade test can compare answers before and after.
+    /// </summary>
+    public const string VintagesSql = """
+        WITH known AS (
+            SELECT o.* FROM observation o
+            WHERE o.indicator_code = @code AND o.area_code = @area AND (@period::text IS NULL OR o.period = @period)
+              AND (@asOf::timestamptz IS NULL OR o.recorded_at <= @asOf)
+        ), current AS (
+            SELECT DISTINCT ON (period) period, source_id, vintage
+            FROM (SELECT DISTINCT ON (period, source_id) * FROM known ORDER BY period, source_id, vintage DESC) per_source
+            ORDER BY period, CASE status WHEN 'normal' THEN 0 WHEN 'provisional' THEN 1 WHEN 'estimated' THEN 2 ELSE 3 END, recorded_at DESC
+        )
+        SELECT k.period, k.source_id AS source, s.name AS source_name, k.vintage, k.value, k.status, k.run_id,
+               r.origin AS run_origin, r.started_at AS run_started_at, k.recorded_at,
+               lead(k.recorded_at) OVER (PARTITION BY k.period, k.source_id ORDER BY k.vintage) AS superseded_at,
+               (c.period IS NOT NULL) AS is_current, k.payload_sha256, k.location
+        FROM known k
+        LEFT JOIN source s ON s.id = k.source_id
+        LEFT JOIN run r ON r.id = k.run_id
+        LEFT JOIN current c ON c.period = k.period AND c.source_id = k.source_id AND c.vintage = k.vintage
+        ORDER BY k.period_end, k.period_type, k.period, k.recorded_at, k.source_id, k.vintage
+        """;
+
     private static async Task<IResult> ListAsync(string code, NpgsqlDataSource db, CancellationToken cancellationToken,
         string area = PlanReport.PlanArea, string? period = null, DateTimeOffset? asOf = null)
     {
@@ -43,27 +68,7 @@ public static class RevisionsApi
             return Results.Problem($"no indicator '{code}'", statusCode: 404);
         }
 
-        // The same rule as /api/series and the current_observation view, applied to the vintages known by asOf.
-        var rows = await connection.QueryAsync<VintageRow>(new CommandDefinition("""
-            WITH known AS (
-                SELECT o.* FROM observation o
-                WHERE o.indicator_code = @code AND o.area_code = @area AND (@period::text IS NULL OR o.period = @period)
-                  AND (@asOf::timestamptz IS NULL OR o.recorded_at <= @asOf)
-            ), current AS (
-                SELECT DISTINCT ON (period) period, source_id, vintage
-                FROM (SELECT DISTINCT ON (period, source_id) * FROM known ORDER BY period, source_id, vintage DESC) per_source
-                ORDER BY period, CASE status WHEN 'normal' THEN 0 WHEN 'provisional' THEN 1 WHEN 'estimated' THEN 2 ELSE 3 END, recorded_at DESC
-            )
-            SELECT k.period, k.source_id AS source, s.name AS source_name, k.vintage, k.value, k.status, k.run_id,
-                   r.origin AS run_origin, r.started_at AS run_started_at, k.recorded_at,
-                   lead(k.recorded_at) OVER (PARTITION BY k.period, k.source_id ORDER BY k.vintage) AS superseded_at,
-                   (c.period IS NOT NULL) AS is_current, k.payload_sha256, k.location
-            FROM known k
-            LEFT JOIN source s ON s.id = k.source_id
-            LEFT JOIN run r ON r.id = k.run_id
-            LEFT JOIN current c ON c.period = k.period AND c.source_id = k.source_id AND c.vintage = k.vintage
-            ORDER BY k.period_end, k.period_type, k.period, k.recorded_at, k.source_id, k.vintage
-            """, new { code, area, period, asOf }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<VintageRow>(new CommandDefinition(VintagesSql, new { code, area, period, asOf }, cancellationToken: cancellationToken));
 
         var periods = rows.GroupBy(r => r.Period).Select(g => new
         {

@@ -13,7 +13,7 @@ public sealed class ObservationWriterTests
     private sealed record Row(string IndicatorCode, string Period, int Vintage, decimal Value, string Status, long RunId, DateTime RecordedAt, string PayloadSha256, string Location);
 
     [Fact]
-    public async Task WriteAsync_NewKeys_StoreVintageOneWithProvenanceInHistoryAndLatest()
+    public async Task WriteAsync_NewKeys_StoreVintageOneWithProvenance_OnceInLatest()
     {
         await using var db = await Database.CreateAsync();
 
@@ -27,6 +27,9 @@ public sealed class ObservationWriterTests
         ];
         Assert.Equal(expected, await db.RowsAsync("observation"));
         Assert.Equal(expected, await db.RowsAsync("observation_latest"));
+        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM observation_superseded"));
+        Assert.Equal([("src", "INDUSTRIAL_ROBOTS_DEPLOYED", new DateTime(2022, 12, 31))],
+            await db.QueryAsync<(string, string, DateTime)>("SELECT source_id, indicator_code, period_end FROM source_indicator_latest"));
     }
 
     [Fact]
@@ -34,6 +37,7 @@ public sealed class ObservationWriterTests
     {
         await using var db = await Database.CreateAsync();
         await db.WriteAsync("src", 1, "sha-1", FirstRun, Obs("2021", 310m), Obs("2022", 655m));
+        var versions = await db.QueryAsync<(string, string)>("SELECT period, xmin::text FROM observation_latest ORDER BY period");
 
         var counts = await db.WriteAsync("src", 2, "sha-2", SecondRun, Obs("2021", 310m), Obs("2022", 702m));
 
@@ -51,8 +55,13 @@ public sealed class ObservationWriterTests
                 new Row("INDUSTRIAL_ROBOTS_DEPLOYED", "2022", 2, 702m, "normal", 2, SecondRun.UtcDateTime, "sha-2", "f.csv row 2022"),
             ],
             await db.RowsAsync("observation_latest"));
-        // Only the changed row was written to: ON CONFLICT alone would also have locked (written) the unchanged one.
-        Assert.Equal(["2022"], await db.QueryAsync<string>("SELECT period FROM observation_latest WHERE xmax::text <> '0'"));
+        // The replaced vintage moved to observation_superseded, stamped with the time its successor was recorded.
+        Assert.Equal([("2022", 1, 655m, 1L, SecondRun.UtcDateTime)], await db.QueryAsync<(string, int, decimal, long, DateTime)>(
+            "SELECT period, vintage, value, run_id, superseded_at FROM observation_superseded"));
+        // Only the changed row was written to (a new row version); the unchanged one was not even locked.
+        var after = await db.QueryAsync<(string Period, string Xmin, string Xmax)>("SELECT period, xmin::text, xmax::text FROM observation_latest ORDER BY period");
+        Assert.Equal([("2021", versions[0].Item2, "0")], after.Where(r => r.Period == "2021"));
+        Assert.NotEqual(versions[1].Item2, after.Single(r => r.Period == "2022").Xmin);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class AnalystViewsTests : IDisposable
     // 25006: the role's sessions are read-only transactions; 42501: it has no privilege; 55000: the view is not updatable.
     [Theory]
     [InlineData("UPDATE analyst.observation_history SET value = 0", "55000")]
-    [InlineData("DELETE FROM observation", "25006")]
+    [InlineData("DELETE FROM observation_latest", "25006")]
     [InlineData("INSERT INTO indicator_target (indicator_code, year, comparator, value) VALUES ('DC_NEW_PUE', 2030, '<=', 1)", "25006")]
     [InlineData("SELECT count(*) FROM hangfire.job", "42501")]
     [InlineData("SELECT count(*) FROM observation", "42501")]
