@@ -26,11 +26,20 @@ public sealed class CollectorOptions
     public int WorkerCount { get; set; } = 5;
 
     /// <summary>
-    /// How long a fetched job stays invisible to other servers without a heartbeat. Sliding, so a killed
-    /// worker's job comes back after about this long and long runs are not duplicated. <value>The default is 5 minutes.</value>
+    /// How long a fetched job stays invisible to other servers without a keep-alive. Sliding, so long runs are not
+    /// duplicated. A killed instance's jobs come back sooner, after <see cref="ServerTimeout"/>; this is the
+    /// fallback for a job its server fetched but had not yet started. <value>The default is 5 minutes.</value>
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:30", "01:00:00")]
     public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// A Hangfire server silent for this long is dead: its processing jobs are requeued at once rather than after
+    /// <see cref="InvisibilityTimeout"/>, and its running runs read abandoned. Servers send a heartbeat every sixth
+    /// of it, and every instance checks as often. <value>The default is 30 seconds.</value>
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:06", "00:30:00")]
+    public TimeSpan ServerTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// How long start-up waits for an unreachable PostgreSQL, saying so in the log, before the service stops

@@ -104,7 +104,12 @@ public static class CollectorRegistration
                 s.Activator = new AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>());
                 s.WorkerCount = options.WorkerCount;
                 s.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+                s.HeartbeatInterval = options.ServerTimeout / 6;
+                s.ServerTimeout = options.ServerTimeout;
+                s.ServerCheckInterval = options.ServerTimeout / 2;
             });
+            services.AddSingleton<CrashRecovery>();
+            services.AddHostedService(provider => provider.GetRequiredService<CrashRecovery>());
         }
 
         services.AddOpenApi();

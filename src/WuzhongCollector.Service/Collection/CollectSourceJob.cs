@@ -134,8 +134,9 @@ public sealed class CollectSourceJob(
 
     private async Task<long> InsertRunAsync(NpgsqlConnection connection, SourceDefinition source, DateTimeOffset startedAt, string outcome, string? error, CancellationToken cancellationToken) =>
         await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-            INSERT INTO run (source_id, job_id, attempt, started_at, finished_at, outcome, error, config_hash)
-            VALUES (@Id, @jobId, GREATEST(@attempt, 1 + (SELECT count(*) FROM run WHERE job_id = @jobId AND outcome <> 'skipped')), @startedAt, CASE WHEN @outcome = 'running' THEN NULL ELSE @startedAt END, @outcome, @error, @ConfigHash)
+            INSERT INTO run (source_id, job_id, attempt, started_at, finished_at, outcome, error, config_hash, session_pid, session_started)
+            VALUES (@Id, @jobId, GREATEST(@attempt, 1 + (SELECT count(*) FROM run WHERE job_id = @jobId AND outcome <> 'skipped')), @startedAt, CASE WHEN @outcome = 'running' THEN NULL ELSE @startedAt END, @outcome, @error, @ConfigHash,
+                    pg_backend_pid(), (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()))
             RETURNING id
             """, new { source.Id, jobId = JobContext.JobId, attempt = JobContext.Attempt, startedAt, outcome, error, source.ConfigHash }, cancellationToken: cancellationToken));
 

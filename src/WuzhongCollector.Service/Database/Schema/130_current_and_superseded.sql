@@ -100,7 +100,3 @@ CREATE TABLE source_indicator_latest (
 INSERT INTO source_indicator_latest (source_id, indicator_code, period_end)
 SELECT source_id, indicator_code, max(period_end) FROM observation_latest GROUP BY source_id, indicator_code;
 DROP INDEX observation_latest_source;
-
--- Runs of a job are counted at every start (the attempt number), and running runs are checked for a live session.
-CREATE INDEX run_job ON run (job_id);
-CREATE INDEX run_running ON run (source_id) WHERE outcome = 'running';
