@@ -2,7 +2,9 @@ using System.Runtime.InteropServices;
 using WuzhongCollector.Benchmarks.Api;
 using WuzhongCollector.Benchmarks.Data;
 using WuzhongCollector.Benchmarks.EndToEnd;
+using WuzhongCollector.Benchmarks.Load;
 using WuzhongCollector.Benchmarks.Memory;
+using WuzhongCollector.Benchmarks.Recovery;
 using WuzhongCollector.Benchmarks.Scheduling;
 using WuzhongCollector.Benchmarks.WritePath;
 
@@ -16,7 +18,7 @@ public sealed record MachineInfo(string Cpu, int Cores, string Memory, string Os
 
 public sealed record BenchResults(
     BenchSettings Settings, MachineInfo Machine, WritePathResult? WritePath, EndToEndResult? EndToEnd, MemoryResult? Memory,
-    ApiLatencyResult? Api, SchedulingResult? Scheduling, string LoadAtEnd);
+    ApiLatencyResult? Api, SchedulingResult? Scheduling, string LoadAtEnd, FirstLoadResult? Load = null, RecoveryResult? Recovery = null);
 
 /// <summary>Runs the scenarios in order; the API scenario reads the database the end-to-end load filled.</summary>
 public static class Bench
@@ -78,7 +80,21 @@ public static class Bench
                 scheduling = await ManySourcesBench.RunAsync(settings, databases, log, cancellationToken);
             }
 
-            return new BenchResults(settings, machine, writePath, endToEnd, memory, api, scheduling, MachineInfo.LoadAverage());
+            FirstLoadResult? load = null;
+            if (settings.Runs("load"))
+            {
+                await log.WriteLineAsync($"[7] long department export: first load against psql copy at {settings.Rows / 10}, {settings.Rows} and {settings.BigRows} rows; reads; small runs");
+                load = await FirstLoadBench.RunAsync(settings, databases, log, cancellationToken);
+            }
+
+            RecoveryResult? recovery = null;
+            if (settings.Runs("recovery"))
+            {
+                await log.WriteLineAsync($"[8] kill -9 mid-import of {settings.Rows} rows, production timeouts");
+                recovery = await RecoveryBench.RunAsync(settings, databases, log, cancellationToken);
+            }
+
+            return new BenchResults(settings, machine, writePath, endToEnd, memory, api, scheduling, MachineInfo.LoadAverage(), load, recovery);
         }
         finally
         {

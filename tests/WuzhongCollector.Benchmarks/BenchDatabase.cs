@@ -13,10 +13,14 @@ public sealed class BenchDatabase(Func<string, Task<string>> createDatabase, str
 {
     private int counter;
 
+    /// <summary>One cluster per checkout, so benchmarks of two checkouts on one machine never stop each other's cluster.</summary>
+    public static string DataDirectory =>
+        "/var/tmp/wuzhong-collector-bench-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Data.BenchConfig.RepoRoot())))[..8];
+
     public static async Task<BenchDatabase> StartPrivateClusterAsync(CancellationToken cancellationToken)
     {
         var cluster = new EmbeddedPostgres(
-            new EmbeddedPostgresOptions { DataDirectory = "/var/tmp/wuzhong-collector-bench" }, AppContext.BaseDirectory, NullLogger.Instance);
+            new EmbeddedPostgresOptions { DataDirectory = DataDirectory }, AppContext.BaseDirectory, NullLogger.Instance);
         await cluster.EnsureRunningAsync("postgres", cancellationToken);
         return new BenchDatabase(
             async name =>

@@ -82,6 +82,7 @@ public static class BenchReport
             md.AppendLine(Inv($"| 6 | one full cycle against loopback endpoints ({outcomes}; {s.Observations:N0} observations) | | **{s.CycleSeconds:0.00} s** | | | < 60 s | {Met(s.CycleSeconds < 60)} |"));
         }
 
+        Load.LoadReport.Append(md, results.Load, results.Recovery);
         return md.ToString();
     }
 

@@ -23,9 +23,15 @@ public sealed record BenchSettings
 
     public int Sources { get; init; } = 1_000;
 
+    /// <summary>Runs of the 10-row source on the empty and on the full store; the median is reported.</summary>
+    public int SmallRuns { get; init; } = 21;
+
+    /// <summary>Queries of each kind in the read-speed comparison.</summary>
+    public int ReadQueries { get; init; } = 500;
+
     public int RecordsPerSource { get; init; } = 12;
 
-    /// <summary>Scenarios to run: write, e2e, memory, api, sources.</summary>
+    /// <summary>Scenarios to run: write, e2e, memory, api, sources, load, recovery.</summary>
     public IReadOnlySet<string> Only { get; init; } = AllScenarios;
 
     public string? OutputPath { get; init; }
@@ -33,7 +39,7 @@ public sealed record BenchSettings
     /// <summary>Where generated files go; deleted at the end.</summary>
     public string WorkDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "wuzhong-bench-" + Guid.NewGuid().ToString("N")[..8]);
 
-    public static readonly IReadOnlySet<string> AllScenarios = new HashSet<string>(["write", "e2e", "memory", "api", "sources"], StringComparer.Ordinal);
+    public static readonly IReadOnlySet<string> AllScenarios = new HashSet<string>(["write", "e2e", "memory", "api", "sources", "load", "recovery"], StringComparer.Ordinal);
 
     /// <summary>Tiny sizes: every code path runs in seconds; the numbers mean nothing.</summary>
     public static BenchSettings Smoke(string workDirectory) => new()
@@ -46,6 +52,8 @@ public sealed record BenchSettings
         ApiRequestsPerClient = 10,
         Sources = 5,
         RecordsPerSource = 3,
+        SmallRuns = 3,
+        ReadQueries = 20,
         WorkDirectory = workDirectory,
     };
 
@@ -67,6 +75,8 @@ public sealed record BenchSettings
                 "--repetitions" => settings with { Repetitions = NextInt() },
                 "--api-requests" => settings with { ApiRequestsPerClient = NextInt() },
                 "--sources" => settings with { Sources = NextInt() },
+                "--small-runs" => settings with { SmallRuns = NextInt() },
+                "--read-queries" => settings with { ReadQueries = NextInt() },
                 "--only" => settings with { Only = Next().Split(',').ToHashSet(StringComparer.Ordinal) },
                 "--out" => settings with { OutputPath = Path.GetFullPath(Next()) },
                 _ => throw new ArgumentException($"unknown argument '{args[i]}'"),
@@ -80,15 +90,17 @@ public sealed record BenchSettings
     public const string Usage = """
         usage: dotnet run -c Release --project tests/WuzhongCollector.Benchmarks -- [options]
           --out FILE            also write the results as Markdown to FILE
-          --only a,b            scenarios: write, e2e, memory, api, sources (default: all)
-          --rows N              CSV and write-path rows (default 1000000)
-          --big-rows N          second size for peak memory (default 5000000)
+          --only a,b            scenarios: write, e2e, memory, api, sources, load, recovery (default: all)
+          --rows N              CSV and write-path rows (default 1000000); load also runs a tenth of it
+          --big-rows N          second size for peak memory and the load growth table (default 5000000)
           --dapper-rows N       rows for the naive row-by-row load (default 100000)
           --repetitions N       timed repetitions of each write-path load (default 3)
           --api-requests N      requests per API client (default 2000)
           --sources N           configured sources for the scheduling scenario (default 1000)
+          --small-runs N        timed runs of the 10-row source on each store (default 21)
+          --read-queries N      queries of each kind in the read-speed comparison (default 500)
           --smoke               tiny sizes, as CI runs it
           --help                this text
-        Databases live in a private PostgreSQL cluster in /var/tmp/wuzhong-collector-bench (made on first use).
+        Databases live in a private PostgreSQL cluster in /var/tmp/wuzhong-collector-bench-<hash of the checkout> (made on first use).
         """;
 }

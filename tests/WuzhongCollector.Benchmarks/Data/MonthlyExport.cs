@@ -53,7 +53,10 @@ public sealed class MonthlyExport
             .ToString();
     }
 
-    public async Task WriteCsvAsync(string path, int rows, CancellationToken cancellationToken)
+    /// <summary>A revision changes the value of every tenth area (its code ends in 3): a tenth of the rows.</summary>
+    public static bool IsRevised(int area) => area % 10 == 3;
+
+    public async Task WriteCsvAsync(string path, int rows, CancellationToken cancellationToken, bool revised = false)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await using var writer = new StreamWriter(path, false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 1 << 16);
@@ -76,7 +79,7 @@ public sealed class MonthlyExport
                         .Append(code).Append(',')
                         .Append(indicator.NameZh).Append(',')
                         .Append(indicator.Unit).Append(',')
-                        .Append(((row * 7919L % 1_000_000) / 100m).ToString(CultureInfo.InvariantCulture));
+                        .Append(((row * 7919L % 1_000_000) / 100m + (revised && IsRevised(area) ? 1 : 0)).ToString(CultureInfo.InvariantCulture));
                     await writer.WriteLineAsync(line, cancellationToken);
                 }
             }
