@@ -56,9 +56,18 @@ public sealed class BenchmarkSmokeTests
         Assert.Equal(new Dictionary<string, int> { ["succeeded"] = 5 }, s.Outcomes);
         Assert.Equal(15, s.Observations);
 
+        var load = results.Load!;
+        Assert.Equal([(240, "succeeded", 240), (2_400, "succeeded", 2_400), (4_800, "succeeded", 4_800)],
+            load.Growth.Select(p => (p.Rows, p.First.Outcome, p.First.Counts!.Stored)));
+        Assert.Equal(("unchanged", "succeeded", 480), (load.Rerun.Outcome, load.Revision.Outcome, load.Revision.Counts!.Stored));
+        Assert.Equal((2_880L, 480L, 5), (load.Reads.Figures, load.Reads.Superseded, load.Reads.Reads.Count));
+        Assert.Equal((3, 3), (load.SmallRuns.Empty.Runs, load.SmallRuns.Full.Runs));
+        Assert.Null(results.Recovery);
+
         var report = BenchReport.ToMarkdown(results, settings);
         Assert.Contains("| 1 | write path, new keys", report, StringComparison.Ordinal);
         Assert.Contains("| 6 | one full cycle against loopback endpoints (5 succeeded; 15 observations)", report, StringComparison.Ordinal);
+        Assert.Contains("| 7 | long export", report, StringComparison.Ordinal);
         Assert.False(Directory.Exists(settings.WorkDirectory));
     }
 }
