@@ -31,7 +31,10 @@ public static class ObservationWriter
         var (stored, unchanged, rejects) = await MergeAsync(connection, transaction, staged, args, cancellationToken);
         if (stored > 0)
         {
-            await ExecuteAsync(connection, transaction, ObservationWriterSql.UpdateLatestPeriods, args, cancellationToken);
+            // Conflicting repeats left the stage unstored, so then only the stage knows each indicator's latest stored period.
+            var latest = rejects.Count > 0 || staged.Observations == 0 ? null : staged.LatestPeriodEnds;
+            await ExecuteAsync(connection, transaction, ObservationWriterSql.UpdateLatestPeriods,
+                new { sourceId, fromStage = latest is null, codes = latest?.Keys.ToArray() ?? [], ends = latest?.Values.ToArray() ?? [] }, cancellationToken);
         }
 
         return new WriteSummary(
@@ -81,7 +84,8 @@ public static class ObservationWriter
         NpgsqlConnection connection, NpgsqlTransaction transaction, string areaCode, CancellationToken cancellationToken) =>
         (await connection.QueryAsync<string>(Command(ObservationWriterSql.IndicatorsInArea, new { area = areaCode }, transaction, cancellationToken))).ToList();
 
-    private sealed record Staged(int RowsRead, int Observations, int Rejections);
+    /// <summary>What was staged; per indicator also the end of the latest period, counted while streaming.</summary>
+    private sealed record Staged(int RowsRead, int Observations, int Rejections, Dictionary<string, DateOnly> LatestPeriodEnds);
 
     private static async Task<List<(string Kind, int Count)>> InsertRejectsAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Staged staged, object args, CancellationToken cancellationToken) =>
@@ -108,6 +112,7 @@ public static class ObservationWriter
         NpgsqlConnection connection, IEnumerable<(Observation? Observation, Rejection? Rejection)> mapped, CancellationToken cancellationToken)
     {
         int rowsRead = 0, observations = 0;
+        var latest = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
         await using var copy = await connection.BeginBinaryImportAsync(ObservationWriterSql.CopyStage, cancellationToken);
         foreach (var (observation, rejection) in mapped)
         {
@@ -118,6 +123,11 @@ public static class ObservationWriter
             if (observation is not null)
             {
                 observations++;
+                if (!latest.TryGetValue(observation.IndicatorCode, out var end) || observation.Period.End > end)
+                {
+                    latest[observation.IndicatorCode] = observation.Period.End;
+                }
+
                 await copy.WriteAsync("obs", NpgsqlDbType.Text, cancellationToken);
                 await copy.WriteAsync(observation.IndicatorCode, NpgsqlDbType.Text, cancellationToken);
                 await copy.WriteAsync(observation.AreaCode, NpgsqlDbType.Text, cancellationToken);
@@ -148,7 +158,7 @@ public static class ObservationWriter
         }
 
         await copy.CompleteAsync(cancellationToken);
-        return new Staged(rowsRead, observations, rowsRead - observations);
+        return new Staged(rowsRead, observations, rowsRead - observations, latest);
     }
 
     private static Task Nullable(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken) =>

@@ -127,13 +127,16 @@ internal static class ObservationWriterSql
         """;
 
     /// <summary>
-    /// Keeps the latest period this source delivered per indicator, for freshness. Every staged figure is stored
-    /// by now, as a new vintage or as one stored before, and nothing stored is ever deleted, so the latest
-    /// period can only move forward.
+    /// Keeps the latest period this source delivered per indicator, for freshness: from the ends the writer
+    /// counted while streaming (<c>@codes</c>, <c>@ends</c>), or with <c>@fromStage</c> from what is left in the
+    /// stage. Every staged figure is stored by now, as a new vintage or as one stored before, and nothing stored is
+    /// ever deleted, so the latest period can only move forward.
     /// </summary>
     public const string UpdateLatestPeriods = """
         INSERT INTO source_indicator_latest AS l (source_id, indicator_code, period_end)
-        SELECT @sourceId, indicator_code, max(period_end) FROM stage_observation WHERE kind = 'obs' GROUP BY indicator_code
+        SELECT @sourceId, code, period_end FROM unnest(@codes::text[], @ends::date[]) AS counted (code, period_end) WHERE NOT @fromStage
+        UNION ALL
+        SELECT @sourceId, indicator_code, max(period_end) FROM stage_observation WHERE @fromStage AND kind = 'obs' GROUP BY indicator_code
         ON CONFLICT (source_id, indicator_code) DO UPDATE SET period_end = excluded.period_end
             WHERE excluded.period_end > l.period_end
         """;
