@@ -63,7 +63,7 @@ public static class RevisionsApi
             LEFT JOIN run r ON r.id = k.run_id
             LEFT JOIN current c ON c.period = k.period AND c.source_id = k.source_id AND c.vintage = k.vintage
             ORDER BY k.period_end, k.period_type, k.period, k.recorded_at, k.source_id, k.vintage
-            """, new { code, area, period, asOf }, cancellationToken: cancellationToken));
+            """, new { code, area, period, asOf = asOf?.ToUniversalTime() }, cancellationToken: cancellationToken));
 
         var periods = rows.GroupBy(r => r.Period).Select(g => new
         {
