@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using WuzhongCollector.Service.Database;
@@ -15,8 +17,10 @@ public sealed class BenchDatabase(Func<string, Task<string>> createDatabase, str
 
     public static async Task<BenchDatabase> StartPrivateClusterAsync(CancellationToken cancellationToken)
     {
+        // One cluster per checkout: two checkouts benchmarking at once must not stop each other's cluster.
+        var checkout = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(AppContext.BaseDirectory)))[..12];
         var cluster = new EmbeddedPostgres(
-            new EmbeddedPostgresOptions { DataDirectory = "/var/tmp/wuzhong-collector-bench" }, AppContext.BaseDirectory, NullLogger.Instance);
+            new EmbeddedPostgresOptions { DataDirectory = "/var/tmp/wuzhong-collector-bench-" + checkout }, AppContext.BaseDirectory, NullLogger.Instance);
         await cluster.EnsureRunningAsync("postgres", cancellationToken);
         return new BenchDatabase(
             async name =>

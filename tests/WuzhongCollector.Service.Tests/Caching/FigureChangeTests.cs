@@ -39,6 +39,28 @@ public sealed class FigureChangeTests : IDisposable
     }
 
     [Fact]
+    public async Task Commit_KeepsAnswersAsOfBeforeIt_AndDropsAnswersForNowOrLater()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2024, 3, 1, 2, 0, 0, TimeSpan.Zero));
+        await using var host = await CollectorHost.StartAsync(config, timeProvider: time);
+        await CacheProbe.WaitUntilListeningAsync(host);
+        await CacheProbe.CollectAndSettleAsync(host);
+        time.Advance(TimeSpan.FromHours(1));
+        const string past = CacheProbe.Series + "?area=320506&asOf=2024-03-01T02:30:00Z";
+        const string later = CacheProbe.Series + "?area=320506&asOf=2024-03-01T05:00:00Z";
+        var kept = new[] { await CacheProbe.Latest2023Async(host, past), await CacheProbe.Latest2023Async(host, later), await CacheProbe.Latest2023Async(host) };
+
+        CacheProbe.Deliver(config, 530m);
+        await CacheProbe.CollectAndSettleAsync(host);
+        var hits = (await CacheProbe.LookupsAsync(host)).Hits;
+        var after = new[] { await CacheProbe.Latest2023Async(host, past), await CacheProbe.Latest2023Async(host, later), await CacheProbe.Latest2023Async(host) };
+
+        Assert.Equal([520m, 520m, 520m], kept);
+        Assert.Equal([520m, 530m, 530m], after);
+        Assert.Equal(hits + 1, (await CacheProbe.LookupsAsync(host)).Hits);
+    }
+
+    [Fact]
     public async Task LostListenConnection_NothingKeptIsServed_UntilItIsBack_ThenChangesArriveAgain()
     {
         var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
