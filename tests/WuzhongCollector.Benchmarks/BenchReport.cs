@@ -91,7 +91,7 @@ public static class BenchReport
     }
 
     private static void ApiRow(StringBuilder md, string what, Api.Latency l, bool? goal) => md.AppendLine(Inv(
-        $"| 5 | {what} ({l.Requests:N0} requests, {l.FromMemory:N0} from memory, {l.Failures} failed) | | | {l.RequestsPerSecond:N0} req/s | p50 {l.P50Ms:0.00} ms, **p99 {l.P99Ms:0.00} ms** | {(goal is null ? "(reads the database)" : "p99 < 3 ms")} | {(goal is null ? "" : Met(l.P99Ms < 3 && l.Failures == 0))} |"));
+        $"| 5 | {what} ({l.Requests:N0} requests, {l.FromMemory:N0} from memory, {l.Failures} failed; CPU per request: service {l.ServiceCpuMs:0.000} ms, clients {l.ClientCpuMs:0.000} ms) | | | {l.RequestsPerSecond:N0} req/s | p50 {l.P50Ms:0.00} ms, **p99 {l.P99Ms:0.00} ms** | {(goal is null ? "(reads the database)" : "p99 < 3 ms")} | {(goal is null ? "" : Met(l.P99Ms < 3 && l.Failures == 0))} |"));
 
     private static void Row(StringBuilder md, string number, string what, long rows, double seconds, string ratio, string goal, bool? met) =>
         md.AppendLine(Inv($"| {number} | {what} | {rows:N0} | {seconds:0.00} s | {rows / seconds:N0} | {ratio} | {goal} | {(met is { } v ? Met(v) : "")} |"));

@@ -30,8 +30,6 @@ public sealed record AnswerFormat(string ContentType, string? FileName = null)
 /// </summary>
 public sealed class Answer(byte[] body, AnswerFormat format, DateTimeOffset? asOf)
 {
-    public byte[] Body => body;
-
     /// <summary>The asOf the answer was read for; null for "now".</summary>
     public DateTimeOffset? AsOf => asOf;
 

@@ -99,13 +99,7 @@ public static class ApiLatencyBench
                 request.Headers.IfNoneMatch.Add(etags[series]);
             }
 
-            using var response = await client.SendAsync(request, cancellationToken);
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            if (revalidate)
-            {
-                return response.StatusCode == HttpStatusCode.NotModified;
-            }
-
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (response.Headers.ETag is { } etag)
             {
                 etags[series] = etag;
@@ -113,43 +107,47 @@ public static class ApiLatencyBench
 
             if (countPoints && response.IsSuccessStatusCode)
             {
-                using var json = JsonDocument.Parse(body);
+                using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
                 pointCounts[json.RootElement.GetProperty("points").GetArrayLength()] = true;
             }
+            else
+            {
+                await DiscardAsync(response, cancellationToken);
+            }
 
-            return response.IsSuccessStatusCode;
+            return revalidate ? response.StatusCode == HttpStatusCode.NotModified : response.IsSuccessStatusCode;
         }
 
         async Task<bool> ProgressAsync(int area)
         {
-            using var response = await client.GetAsync($"/api/progress?area={DepartmentData.AreaOf(area * DepartmentData.IndicatorCount)}", cancellationToken);
-            await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            using var response = await client.GetAsync($"/api/progress?area={DepartmentData.AreaOf(area * DepartmentData.IndicatorCount)}", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            await DiscardAsync(response, cancellationToken);
             return response.IsSuccessStatusCode;
         }
 
         // Cold: each series once, in a random order.
         var coldSeries = Shuffled(seriesCount, 1).Take(Math.Min(seriesCount, settings.ApiColdRequests)).ToArray();
-        var seriesCold = await LoadClients.MeasureAsync(client, clients, coldSeries.Length, i => SeriesAsync(coldSeries[i], false, i % 50 == 0), cancellationToken);
+        var seriesCold = await LoadClients.MeasureAsync(service, client, clients, coldSeries.Length, i => SeriesAsync(coldSeries[i], false, i % 50 == 0), cancellationToken);
         await log.WriteLineAsync($"  {figures:N0} figures, series cold: {Show(seriesCold)}");
 
         // Warm: a commit elsewhere would drop everything; so does this notification. Then the working set is read once.
         await NotifyFigureChangeAsync(client, connectionString, cancellationToken);
         var warmSeries = Shuffled(seriesCount, 2).Take(Math.Min(seriesCount, settings.ApiWarmSeries)).ToArray();
-        await LoadClients.MeasureAsync(client, clients, warmSeries.Length, i => SeriesAsync(warmSeries[i], false, false), cancellationToken);
+        await LoadClients.MeasureAsync(service, client, clients, warmSeries.Length, i => SeriesAsync(warmSeries[i], false, false), cancellationToken);
         var random = new Random(3);
         var picks = Enumerable.Range(0, warmRequests).Select(_ => warmSeries[random.Next(warmSeries.Length)]).ToArray();
-        var seriesWarm = await LoadClients.MeasureAsync(client, clients, warmRequests, i => SeriesAsync(picks[i], false, i % 50 == 0), cancellationToken);
+        var seriesWarm = await LoadClients.MeasureAsync(service, client, clients, warmRequests, i => SeriesAsync(picks[i], false, i % 50 == 0), cancellationToken);
         await log.WriteLineAsync($"  {figures:N0} figures, series warm: {Show(seriesWarm)}");
-        var seriesNotModified = await LoadClients.MeasureAsync(client, clients, warmRequests, i => SeriesAsync(picks[i], true, false), cancellationToken);
+        var seriesNotModified = await LoadClients.MeasureAsync(service, client, clients, warmRequests, i => SeriesAsync(picks[i], true, false), cancellationToken);
         await log.WriteLineAsync($"  {figures:N0} figures, series warm, If-None-Match: {Show(seriesNotModified)}");
 
         var coldAreas = Shuffled(areaCount, 4).Take(Math.Min(areaCount, settings.ApiColdRequests)).ToArray();
-        var progressCold = await LoadClients.MeasureAsync(client, clients, coldAreas.Length, i => ProgressAsync(coldAreas[i]), cancellationToken);
+        var progressCold = await LoadClients.MeasureAsync(service, client, clients, coldAreas.Length, i => ProgressAsync(coldAreas[i]), cancellationToken);
         await log.WriteLineAsync($"  {figures:N0} figures, progress cold: {Show(progressCold)}");
         var warmAreas = Enumerable.Range(0, Math.Min(areaCount, settings.ApiWarmAreas)).ToArray();
-        await LoadClients.MeasureAsync(client, clients, warmAreas.Length, i => ProgressAsync(warmAreas[i]), cancellationToken);
+        await LoadClients.MeasureAsync(service, client, clients, warmAreas.Length, i => ProgressAsync(warmAreas[i]), cancellationToken);
         var areaPicks = Enumerable.Range(0, warmRequests).Select(_ => warmAreas[random.Next(warmAreas.Length)]).ToArray();
-        var progressWarm = await LoadClients.MeasureAsync(client, clients, warmRequests, i => ProgressAsync(areaPicks[i]), cancellationToken);
+        var progressWarm = await LoadClients.MeasureAsync(service, client, clients, warmRequests, i => ProgressAsync(areaPicks[i]), cancellationToken);
         await log.WriteLineAsync($"  {figures:N0} figures, progress warm: {Show(progressWarm)}");
 
         return new ApiSizeResult(figures, seriesCount, areaCount, fillSeconds, seriesCold, seriesWarm, seriesNotModified, progressCold, progressWarm,
@@ -173,6 +171,13 @@ public static class ApiLatencyBench
         }
     }
 
+    /// <summary>Reads the whole body through a pooled buffer, so the load generator's garbage does not pause it more than needed.</summary>
+    private static async Task DiscardAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await body.CopyToAsync(Stream.Null, cancellationToken);
+    }
+
     private static int[] Shuffled(int count, int seed)
     {
         var items = Enumerable.Range(0, count).ToArray();
@@ -181,5 +186,5 @@ public static class ApiLatencyBench
     }
 
     private static string Show(Latency l) =>
-        $"p50 {l.P50Ms:0.00} ms, p99 {l.P99Ms:0.00} ms, {l.RequestsPerSecond:0} req/s, {l.Requests} requests ({l.FromMemory} from memory, {l.Failures} failed)";
+        $"p50 {l.P50Ms:0.00} ms, p99 {l.P99Ms:0.00} ms, {l.RequestsPerSecond:0} req/s, {l.Requests} requests ({l.FromMemory} from memory, {l.Failures} failed), CPU per request: service {l.ServiceCpuMs:0.000} ms, clients {l.ClientCpuMs:0.000} ms";
 }

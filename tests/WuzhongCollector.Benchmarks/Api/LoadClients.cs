@@ -4,8 +4,12 @@ using System.Text.RegularExpressions;
 
 namespace WuzhongCollector.Benchmarks.Api;
 
-/// <summary>Latencies of one phase, and how many of its requests the service answered from memory.</summary>
-public sealed record Latency(int Requests, double P50Ms, double P99Ms, double MaxMs, double RequestsPerSecond, int Failures, long FromMemory);
+/// <summary>
+/// Latencies of one phase, how many of its requests the service answered from memory, and the CPU time per
+/// request of the service process and of the clients (PostgreSQL's is not counted).
+/// </summary>
+public sealed record Latency(
+    int Requests, double P50Ms, double P99Ms, double MaxMs, double RequestsPerSecond, int Failures, long FromMemory, double ServiceCpuMs, double ClientCpuMs);
 
 /// <summary>
 /// Closed-loop clients: each sends its next request as soon as it has read the previous answer, so the
@@ -14,9 +18,12 @@ public sealed record Latency(int Requests, double P50Ms, double P99Ms, double Ma
 public static partial class LoadClients
 {
     /// <summary>Sends requests 0 to <paramref name="requests"/> - 1, each once, from <paramref name="clients"/> clients.</summary>
-    public static async Task<Latency> MeasureAsync(HttpClient client, int clients, int requests, Func<int, Task<bool>> send, CancellationToken cancellationToken)
+    public static async Task<Latency> MeasureAsync(
+        ServiceProcess service, HttpClient client, int clients, int requests, Func<int, Task<bool>> send, CancellationToken cancellationToken)
     {
         var hitsBefore = await CacheHitsAsync(client, cancellationToken);
+        var serviceCpu = service.CpuTime;
+        var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
         var samples = new double[requests];
         var next = -1;
         var failures = 0;
@@ -35,9 +42,11 @@ public static partial class LoadClients
             }
         }, cancellationToken)));
         var seconds = wall.Elapsed.TotalSeconds;
+        var serviceCpuMs = (service.CpuTime - serviceCpu).TotalMilliseconds / Math.Max(1, requests);
+        var clientCpuMs = (Process.GetCurrentProcess().TotalProcessorTime - clientCpu).TotalMilliseconds / Math.Max(1, requests);
         var hits = await CacheHitsAsync(client, cancellationToken) - hitsBefore;
         Array.Sort(samples);
-        return new Latency(requests, Percentile(samples, 0.50), Percentile(samples, 0.99), samples[^1], requests / seconds, failures, hits);
+        return new Latency(requests, Percentile(samples, 0.50), Percentile(samples, 0.99), samples[^1], requests / seconds, failures, hits, serviceCpuMs, clientCpuMs);
     }
 
     /// <summary>The service keeps answers only once it listens for figure changes, a moment after start.</summary>
