@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Npgsql;
+using WuzhongCollector.Service.Caching;
 using WuzhongCollector.Service.Catalogue;
 using WuzhongCollector.Service.Collection;
 using WuzhongCollector.Service.Collection.Connectors;
@@ -113,6 +114,7 @@ public static class CollectorRegistration
         }
 
         services.AddOpenApi();
+        services.AddAnswerCache();
         services.AddOperations();
     }
 

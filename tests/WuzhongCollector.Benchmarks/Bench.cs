@@ -64,8 +64,8 @@ public static class Bench
             ApiLatencyResult? api = null;
             if (settings.Runs("api"))
             {
-                await log.WriteLineAsync($"[5] series API latency, {settings.ApiClients} clients");
-                api = await ApiLatencyBench.RunAsync(settings, data, endToEnd!.ConnectionString, config.Directory, log, cancellationToken);
+                await log.WriteLineAsync($"[5] API latency, {settings.ApiClients} clients, cache cold and warm");
+                api = await ApiLatencyBench.RunAsync(settings, databases, data, endToEnd!.ConnectionString, config.Directory, log, cancellationToken);
             }
 
             if (endToEnd is not null)

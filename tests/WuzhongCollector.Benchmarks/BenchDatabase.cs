@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using WuzhongCollector.Service.Database;
@@ -15,7 +17,7 @@ public sealed class BenchDatabase(Func<string, Task<string>> createDatabase, str
 
     /// <summary>One cluster per checkout, so benchmarks of two checkouts on one machine never stop each other's cluster.</summary>
     public static string DataDirectory =>
-        "/var/tmp/wuzhong-collector-bench-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Data.BenchConfig.RepoRoot())))[..8];
+        "/var/tmp/wuzhong-collector-bench-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Data.BenchConfig.RepoRoot())))[..8];
 
     public static async Task<BenchDatabase> StartPrivateClusterAsync(CancellationToken cancellationToken)
     {

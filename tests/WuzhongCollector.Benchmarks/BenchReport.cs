@@ -17,7 +17,7 @@ public static class BenchReport
         md.AppendLine(Inv($"Measured {m.At:yyyy-MM-dd HH:mm} UTC on {m.Cpu}, {m.Cores} cores, {m.Memory}, {m.Os}, {m.Runtime};"));
         md.AppendLine(Inv($"PostgreSQL {m.PostgreSql} (the service's private cluster, default settings), on the same machine."));
         md.AppendLine(Inv($"Load average (1, 5, 15 min) at the start {m.LoadAtStart}, at the end {results.LoadAtEnd}: anything above 0 is other work sharing the 2 cores."));
-        md.AppendLine(Inv($"Sizes: {settings.Rows:N0} rows, {settings.BigRows:N0} rows for memory, write path median of {settings.Repetitions}, naive Dapper on the first {settings.DapperRows:N0} rows, {settings.ApiClients} API clients x {settings.ApiRequestsPerClient:N0} requests, {settings.Sources:N0} sources."));
+        md.AppendLine(Inv($"Sizes: {settings.Rows:N0} rows, {settings.BigRows:N0} rows for memory, write path median of {settings.Repetitions}, naive Dapper on the first {settings.DapperRows:N0} rows, {settings.ApiClients} API clients ({settings.ApiColdRequests:N0} requests cold, {settings.ApiClients * settings.ApiRequestsPerClient:N0} warm over {settings.ApiWarmSeries:N0} series or {settings.ApiWarmAreas} areas) on stores of {settings.Rows:N0} and {settings.ApiBigRows:N0} figures, {settings.Sources:N0} sources."));
         md.AppendLine();
         md.AppendLine("| # | what | rows | time | rows/s | ratio | goal | met |");
         md.AppendLine("|---|---|---:|---:|---:|---:|---|---|");
@@ -68,10 +68,15 @@ public static class BenchReport
 
         if (results.Api is { } a)
         {
-            md.AppendLine(Inv($"| 5 | GET /api/series, 120 points, {a.Clients} clients on loopback, table of {a.TableRows:N0} rows ({a.Http.Requests:N0} requests, {a.Http.Failures} failed) | | | {a.Http.RequestsPerSecond:N0} req/s | p50 {a.Http.P50Ms:0.00} ms, **p99 {a.Http.P99Ms:0.00} ms** | p99 < 3 ms | {Met(a.Http.P99Ms < 3)} |"));
-            md.AppendLine(Inv($"| 5 | the same query run directly (Dapper, {a.Clients} concurrent) | | | {a.Direct.RequestsPerSecond:N0} q/s | p50 {a.Direct.P50Ms:0.00} ms, p99 {a.Direct.P99Ms:0.00} ms | | |"));
-            md.AppendLine(Inv($"| 5 | GET /api/series, one client alone ({a.HttpOneClient.Requests:N0} requests) | | | {a.HttpOneClient.RequestsPerSecond:N0} req/s | p50 {a.HttpOneClient.P50Ms:0.00} ms, p99 {a.HttpOneClient.P99Ms:0.00} ms | | |"));
-            md.AppendLine(Inv($"| 5 | the same query run directly, one client alone | | | {a.DirectOneClient.RequestsPerSecond:N0} q/s | p50 {a.DirectOneClient.P50Ms:0.00} ms, p99 {a.DirectOneClient.P99Ms:0.00} ms | | |"));
+            foreach (var size in a.Sizes)
+            {
+                var store = Inv($"store of {size.StoredFigures:N0} figures");
+                ApiRow(md, Inv($"GET /api/series, 120 points, cold: each request a series not asked before, {store}"), size.SeriesCold, null);
+                ApiRow(md, Inv($"GET /api/series, warm: requests spread over {a.WarmSeries:N0} series answered once, {store}"), size.SeriesWarm, true);
+                ApiRow(md, Inv($"GET /api/series, warm, with If-None-Match: 304, {store}"), size.SeriesNotModified, true);
+                ApiRow(md, Inv($"GET /api/progress?area=, cold: each request an area not asked before, {store}"), size.ProgressCold, null);
+                ApiRow(md, Inv($"GET /api/progress?area=, warm: requests spread over {a.WarmAreas} areas, {store}"), size.ProgressWarm, true);
+            }
         }
 
         if (results.Scheduling is { } s)
@@ -85,6 +90,9 @@ public static class BenchReport
         Load.LoadReport.Append(md, results.Load, results.Recovery);
         return md.ToString();
     }
+
+    private static void ApiRow(StringBuilder md, string what, Api.Latency l, bool? goal) => md.AppendLine(Inv(
+        $"| 5 | {what} ({l.Requests:N0} requests, {l.FromMemory:N0} from memory, {l.Failures} failed; CPU per request: service {l.ServiceCpuMs:0.000} ms, clients {l.ClientCpuMs:0.000} ms) | | | {l.RequestsPerSecond:N0} req/s | p50 {l.P50Ms:0.00} ms, **p99 {l.P99Ms:0.00} ms** | {(goal is null ? "(reads the database)" : "p99 < 3 ms")} | {(goal is null ? "" : Met(l.P99Ms < 3 && l.Failures == 0))} |"));
 
     private static void Row(StringBuilder md, string number, string what, long rows, double seconds, string ratio, string goal, bool? met) =>
         md.AppendLine(Inv($"| {number} | {what} | {rows:N0} | {seconds:0.00} s | {rows / seconds:N0} | {ratio} | {goal} | {(met is { } v ? Met(v) : "")} |"));

@@ -19,7 +19,20 @@ public sealed record BenchSettings
 
     public int ApiClients { get; init; } = 8;
 
+    /// <summary>Requests per client in each warm API phase.</summary>
     public int ApiRequestsPerClient { get; init; } = 2_000;
+
+    /// <summary>Figures of the second, bigger store the API is measured on (0: only the department dump's).</summary>
+    public int ApiBigRows { get; init; } = 10_000_000;
+
+    /// <summary>Requests of each cold API phase, each for a series or area not asked before (at most as many as there are).</summary>
+    public int ApiColdRequests { get; init; } = 4_000;
+
+    /// <summary>Series the warm phase spreads its requests over; their answers fit the cache's default size.</summary>
+    public int ApiWarmSeries { get; init; } = 400;
+
+    /// <summary>Areas the warm progress phase spreads its requests over.</summary>
+    public int ApiWarmAreas { get; init; } = 8;
 
     public int Sources { get; init; } = 1_000;
 
@@ -54,6 +67,10 @@ public sealed record BenchSettings
         Repetitions = 1,
         ApiClients = 8,
         ApiRequestsPerClient = 10,
+        ApiBigRows = 4_800,
+        ApiColdRequests = 16,
+        ApiWarmSeries = 10,
+        ApiWarmAreas = 2,
         Sources = 5,
         RecordsPerSource = 3,
         SmallRuns = 3,
@@ -78,6 +95,8 @@ public sealed record BenchSettings
                 "--dapper-rows" => settings with { DapperRows = NextInt() },
                 "--repetitions" => settings with { Repetitions = NextInt() },
                 "--api-requests" => settings with { ApiRequestsPerClient = NextInt() },
+                "--api-big-rows" => settings with { ApiBigRows = NextInt() },
+                "--api-cold" => settings with { ApiColdRequests = NextInt() },
                 "--sources" => settings with { Sources = NextInt() },
                 "--small-runs" => settings with { SmallRuns = NextInt() },
                 "--read-queries" => settings with { ReadQueries = NextInt() },
@@ -99,7 +118,9 @@ public sealed record BenchSettings
           --big-rows N          second size for peak memory and the load growth table (default 5000000)
           --dapper-rows N       rows for the naive row-by-row load (default 100000)
           --repetitions N       timed repetitions of each write-path load (default 3)
-          --api-requests N      requests per API client (default 2000)
+          --api-requests N      requests per API client in each warm phase (default 2000)
+          --api-big-rows N      figures of the second store the API is measured on (default 10000000; 0: skip)
+          --api-cold N          requests of each cold API phase (default 4000)
           --sources N           configured sources for the scheduling scenario (default 1000)
           --small-runs N        timed runs of the 10-row source on each store (default 21)
           --read-queries N      queries of each kind in the read-speed comparison (default 500)

@@ -1,6 +1,7 @@
 using Dapper;
 using Npgsql;
 using WuzhongCollector.Core.Catalogue;
+using WuzhongCollector.Service.Caching;
 
 namespace WuzhongCollector.Service.Catalogue;
 
@@ -28,6 +29,8 @@ public static class CatalogueStore
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO indicator_target (indicator_code, year, comparator, value) VALUES (@Code, @Year, @Comparator, @Value)",
             targets, transaction, cancellationToken: cancellationToken));
+        // Names, units and targets are part of answers other instances may keep.
+        await FigureChanges.NotifyAsync(connection, transaction, null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using WuzhongCollector.Core.Normalisation;
 using WuzhongCollector.Core.Sources;
+using WuzhongCollector.Service.Caching;
 using WuzhongCollector.Service.Collection.Connectors;
 using WuzhongCollector.Service.Plan;
 using WuzhongCollector.Service.Sources;
@@ -22,6 +23,7 @@ public sealed class CollectSourceJob(
     NpgsqlDataSource dataSource,
     IEnumerable<ISourceConnector> connectors,
     ProgressSnapshot progressSnapshot,
+    AnswerCache answerCache,
     TimeProvider timeProvider,
     IOptions<CollectorOptions> options,
     ILogger<CollectSourceJob> logger)
@@ -128,6 +130,13 @@ public sealed class CollectSourceJob(
         var touched = counts.Stored > 0 ? await ObservationWriter.IndicatorsInAreaAsync(connection, transaction, PlanReport.PlanArea, cancellationToken) : [];
         await progressSnapshot.TryWriteAsync(connection, transaction, touched, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (counts.Stored > 0)
+        {
+            // Every instance hears of the commit through the writer's notification; this one also drops its
+            // answers now, so what reads here after the run sees the run.
+            answerCache.Invalidate(startedAt);
+        }
+
         await connector.SettleAsync(source, payload, null, cancellationToken);
         return new RunSummary(runId, outcome, counts, null);
     }

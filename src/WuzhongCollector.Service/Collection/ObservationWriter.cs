@@ -2,6 +2,7 @@ using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 using WuzhongCollector.Core.Normalisation;
+using WuzhongCollector.Service.Caching;
 
 namespace WuzhongCollector.Service.Collection;
 
@@ -15,7 +16,30 @@ public sealed record WriteSummary(int RowsRead, int Stored, int Unchanged, int R
 /// </summary>
 public static class ObservationWriter
 {
+    /// <summary>
+    /// Every path that stores figures comes through here, so here the change is announced: the notification
+    /// joins the caller's transaction and reaches every instance's answer cache when, and only if, it commits.
+    /// </summary>
     public static async Task<WriteSummary> WriteAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        string sourceId,
+        long runId,
+        string? payloadSha256,
+        DateTimeOffset recordedAt,
+        IEnumerable<(Observation? Observation, Rejection? Rejection)> mapped,
+        CancellationToken cancellationToken)
+    {
+        var summary = await WriteFiguresAsync(connection, transaction, sourceId, runId, payloadSha256, recordedAt, mapped, cancellationToken);
+        if (summary.Stored > 0)
+        {
+            await FigureChanges.NotifyAsync(connection, transaction, recordedAt, cancellationToken);
+        }
+
+        return summary;
+    }
+
+    private static async Task<WriteSummary> WriteFiguresAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
         string sourceId,

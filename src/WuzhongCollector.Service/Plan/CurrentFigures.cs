@@ -62,7 +62,7 @@ public static class CurrentFigures
     public static async Task<Dictionary<string, List<CurrentFigure>>> LoadAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyCollection<string> codes, string area, DateTimeOffset? asOf, CancellationToken cancellationToken)
     {
-        var rows = await connection.QueryAsync<CurrentFigure>(new CommandDefinition(Sql, new { codes = codes.ToArray(), area, asOf }, transaction, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<CurrentFigure>(new CommandDefinition(Sql, new { codes = codes.ToArray(), area, asOf = asOf?.ToUniversalTime() }, transaction, cancellationToken: cancellationToken));
         return rows.GroupBy(r => r.Indicator, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
     }
 }

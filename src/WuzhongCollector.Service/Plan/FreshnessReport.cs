@@ -33,7 +33,7 @@ public sealed record FreshnessReport(DateOnly Today, IReadOnlyList<SourceFreshne
             ? "SELECT source_id AS Source, indicator_code AS Indicator, period_end AS LatestEnd FROM source_indicator_latest"
             : "SELECT source_id AS Source, indicator_code AS Indicator, max(period_end) AS LatestEnd FROM observation WHERE recorded_at <= @asOf GROUP BY 1, 2";
         var delivered = (await connection.QueryAsync<(string Source, string Indicator, DateTime LatestEnd)>(
-            new CommandDefinition(sql, new { asOf }, transaction, cancellationToken: cancellationToken))).ToList();
+            new CommandDefinition(sql, new { asOf = asOf?.ToUniversalTime() }, transaction, cancellationToken: cancellationToken))).ToList();
         return Evaluate(registry, delivered.Select(d => (d.Source, d.Indicator, DateOnly.FromDateTime(d.LatestEnd))).ToList(), DateInChina(asOf ?? now));
     }
 

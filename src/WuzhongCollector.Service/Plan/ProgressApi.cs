@@ -1,4 +1,5 @@
 using WuzhongCollector.Core.Progress;
+using WuzhongCollector.Service.Caching;
 
 namespace WuzhongCollector.Service.Plan;
 
@@ -17,63 +18,76 @@ public static class ProgressApi
         return app;
     }
 
-    private static async Task<IResult> ListAsync(PlanReader reader, FreshnessMetrics metrics, CancellationToken cancellationToken,
-        string area = PlanReport.PlanArea, DateTimeOffset? asOf = null)
-    {
-        var report = await reader.ReadAsync(area, asOf, cancellationToken);
-        if (asOf is null)
+    // "Now" answers judge freshness by today's date in China, so the date is part of their key.
+    private static DateOnly? TodayUnless(DateTimeOffset? asOf, TimeProvider time) => asOf is null ? FreshnessReport.DateInChina(time.GetUtcNow()) : null;
+
+    private static Task<IResult> ListAsync(HttpContext http, PlanReader reader, FreshnessMetrics metrics, AnswerCache cache, TimeProvider time, CancellationToken cancellationToken,
+        string area = PlanReport.PlanArea, DateTimeOffset? asOf = null) =>
+        cache.AnswerAsync(http, AnswerCache.Key("progress", area, asOf, TodayUnless(asOf, time)), asOf, AnswerFormat.Json, async (body, ct) =>
         {
-            metrics.Update(report.Freshness);
-        }
-
-        var s = reader.Settings;
-        var counts = Enum.GetValues<ProgressStatus>().ToDictionary(
-            status => status.ToText(),
-            status => report.Indicators.Sum(i => i.Progress.Targets.Count(t => t.Status == status)));
-        return Results.Ok(new PlanProgressResponse(report.Area, report.AsOf, report.EvaluatedAt,
-            new PlanSettingsResponse(s.BaseYear, s.OnTrackFrom, s.AtRiskFrom, s.OutlierThreshold, s.OutlierMinPoints),
-            counts, report.Freshness.StaleIndicators,
-            report.Indicators.Select(i => IndicatorProgressResponse.From(i, detail: false)).ToList()));
-    }
-
-    private static async Task<IResult> GetAsync(string code, PlanReader reader, CancellationToken cancellationToken,
-        string area = PlanReport.PlanArea, DateTimeOffset? asOf = null)
-    {
-        var report = await reader.ReadAsync(area, asOf, cancellationToken);
-        return report.Find(code) is { } indicator
-            ? Results.Ok(IndicatorProgressResponse.From(indicator, detail: true))
-            : Results.Problem($"no indicator '{code}'", statusCode: 404);
-    }
-
-    private static async Task<IResult> FreshnessAsync(PlanReader reader, FreshnessMetrics metrics, CancellationToken cancellationToken, DateTimeOffset? asOf = null)
-    {
-        var report = await reader.ReadAsync(PlanReport.PlanArea, asOf, cancellationToken);
-        if (asOf is null)
-        {
-            metrics.Update(report.Freshness);
-        }
-
-        var f = report.Freshness;
-        return Results.Ok(new
-        {
-            today = f.Today,
-            asOf,
-            staleSources = f.Sources.Count(s => s.State?.Stale == true),
-            staleIndicators = f.StaleIndicators,
-            sources = f.Sources.Select(s => new
+            var report = await reader.ReadAsync(area, asOf, ct);
+            if (asOf is null)
             {
-                s.Id,
-                s.Name,
-                cadence = s.Rule?.CadenceText,
-                publicationLagDays = s.Rule?.PublicationLagDays,
-                declared = s.Rule is not null,
-                stale = s.State?.Stale ?? false,
-                latestPeriodEnd = s.State?.LatestPeriodEnd,
-                expectedPeriodEnd = s.State?.ExpectedPeriodEnd,
-                dueSince = s.State?.DueSince,
-                overdueDays = s.State?.OverdueDays ?? 0,
-            }),
-            indicators = report.Indicators.Select(i => new { i.Indicator.Code, i.Indicator.NameZh, freshness = FreshnessResponse.From(i.Freshness) }),
-        });
-    }
+                metrics.Update(report.Freshness);
+            }
+
+            var s = reader.Settings;
+            var counts = Enum.GetValues<ProgressStatus>().ToDictionary(
+                status => status.ToText(),
+                status => report.Indicators.Sum(i => i.Progress.Targets.Count(t => t.Status == status)));
+            await cache.WriteJsonAsync(body, new PlanProgressResponse(report.Area, report.AsOf, report.EvaluatedAt,
+                new PlanSettingsResponse(s.BaseYear, s.OnTrackFrom, s.AtRiskFrom, s.OutlierThreshold, s.OutlierMinPoints),
+                counts, report.Freshness.StaleIndicators,
+                report.Indicators.Select(i => IndicatorProgressResponse.From(i, detail: false)).ToList()), ct);
+            return null;
+        }, cancellationToken);
+
+    private static Task<IResult> GetAsync(string code, HttpContext http, PlanReader reader, AnswerCache cache, TimeProvider time, CancellationToken cancellationToken,
+        string area = PlanReport.PlanArea, DateTimeOffset? asOf = null) =>
+        cache.AnswerAsync(http, AnswerCache.Key("progress-indicator", code, area, asOf, TodayUnless(asOf, time)), asOf, AnswerFormat.Json, async (body, ct) =>
+        {
+            var report = await reader.ReadAsync(area, asOf, ct);
+            if (report.Find(code) is not { } indicator)
+            {
+                return Results.Problem($"no indicator '{code}'", statusCode: 404);
+            }
+
+            await cache.WriteJsonAsync(body, IndicatorProgressResponse.From(indicator, detail: true), ct);
+            return null;
+        }, cancellationToken);
+
+    private static Task<IResult> FreshnessAsync(HttpContext http, PlanReader reader, FreshnessMetrics metrics, AnswerCache cache, TimeProvider time, CancellationToken cancellationToken,
+        DateTimeOffset? asOf = null) =>
+        cache.AnswerAsync(http, AnswerCache.Key("freshness", asOf, TodayUnless(asOf, time)), asOf, AnswerFormat.Json, async (body, ct) =>
+        {
+            var report = await reader.ReadAsync(PlanReport.PlanArea, asOf, ct);
+            if (asOf is null)
+            {
+                metrics.Update(report.Freshness);
+            }
+
+            var f = report.Freshness;
+            await cache.WriteJsonAsync(body, new
+            {
+                today = f.Today,
+                asOf,
+                staleSources = f.Sources.Count(s => s.State?.Stale == true),
+                staleIndicators = f.StaleIndicators,
+                sources = f.Sources.Select(s => new
+                {
+                    s.Id,
+                    s.Name,
+                    cadence = s.Rule?.CadenceText,
+                    publicationLagDays = s.Rule?.PublicationLagDays,
+                    declared = s.Rule is not null,
+                    stale = s.State?.Stale ?? false,
+                    latestPeriodEnd = s.State?.LatestPeriodEnd,
+                    expectedPeriodEnd = s.State?.ExpectedPeriodEnd,
+                    dueSince = s.State?.DueSince,
+                    overdueDays = s.State?.OverdueDays ?? 0,
+                }),
+                indicators = report.Indicators.Select(i => new { i.Indicator.Code, i.Indicator.NameZh, freshness = FreshnessResponse.From(i.Freshness) }),
+            }, ct);
+            return null;
+        }, cancellationToken);
 }

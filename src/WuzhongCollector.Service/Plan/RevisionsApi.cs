@@ -68,7 +68,7 @@ public static class RevisionsApi
             return Results.Problem($"no indicator '{code}'", statusCode: 404);
         }
 
-        var rows = await connection.QueryAsync<VintageRow>(new CommandDefinition(VintagesSql, new { code, area, period, asOf }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<VintageRow>(new CommandDefinition(VintagesSql, new { code, area, period, asOf = asOf?.ToUniversalTime() }, cancellationToken: cancellationToken));
 
         var periods = rows.GroupBy(r => r.Period).Select(g => new
         {

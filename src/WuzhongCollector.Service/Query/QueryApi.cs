@@ -2,6 +2,7 @@ using Dapper;
 using Npgsql;
 using Sylvan.Data.Csv;
 using WuzhongCollector.Core.Normalisation;
+using WuzhongCollector.Service.Caching;
 
 namespace WuzhongCollector.Service.Query;
 
@@ -32,19 +33,28 @@ public static class QueryApi
             ORDER BY period_end DESC, period_type = 'year' DESC LIMIT 1) l ON true
         """;
 
-    private static async Task<IResult> ListIndicatorsAsync(NpgsqlDataSource db, CancellationToken cancellationToken, string area = "320506")
-    {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<IndicatorRow>(new CommandDefinition(IndicatorSql + " ORDER BY i.code", new { area }, cancellationToken: cancellationToken));
-        return Results.Ok(rows.Select(IndicatorResponse.From));
-    }
+    private static Task<IResult> ListIndicatorsAsync(HttpContext http, NpgsqlDataSource db, AnswerCache cache, CancellationToken cancellationToken, string area = "320506") =>
+        cache.AnswerAsync(http, AnswerCache.Key("indicators", area), null, AnswerFormat.Json, async (body, ct) =>
+        {
+            await using var connection = await db.OpenConnectionAsync(ct);
+            var rows = await connection.QueryAsync<IndicatorRow>(new CommandDefinition(IndicatorSql + " ORDER BY i.code", new { area }, cancellationToken: ct));
+            await cache.WriteJsonAsync(body, rows.Select(IndicatorResponse.From), ct);
+            return null;
+        }, cancellationToken);
 
-    private static async Task<IResult> GetIndicatorAsync(string code, NpgsqlDataSource db, CancellationToken cancellationToken, string area = "320506")
-    {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<IndicatorRow>(new CommandDefinition(IndicatorSql + " WHERE i.code = @code", new { area, code }, cancellationToken: cancellationToken));
-        return row is null ? Results.Problem($"no indicator '{code}'", statusCode: 404) : Results.Ok(IndicatorResponse.From(row));
-    }
+    private static Task<IResult> GetIndicatorAsync(string code, HttpContext http, NpgsqlDataSource db, AnswerCache cache, CancellationToken cancellationToken, string area = "320506") =>
+        cache.AnswerAsync(http, AnswerCache.Key("indicator", code, area), null, AnswerFormat.Json, async (body, ct) =>
+        {
+            await using var connection = await db.OpenConnectionAsync(ct);
+            var row = await connection.QuerySingleOrDefaultAsync<IndicatorRow>(new CommandDefinition(IndicatorSql + " WHERE i.code = @code", new { area, code }, cancellationToken: ct));
+            if (row is null)
+            {
+                return Results.Problem($"no indicator '{code}'", statusCode: 404);
+            }
+
+            await cache.WriteJsonAsync(body, IndicatorResponse.From(row), ct);
+            return null;
+        }, cancellationToken);
 
     /// <summary>
     /// The series as of a date: each source's latest vintage recorded by then, then the priority rule across
@@ -69,7 +79,7 @@ public static class QueryApi
         ORDER BY area_code, period_end, period_type, period
         """;
 
-    private static async Task<IResult> GetSeriesAsync(string code, HttpContext http, NpgsqlDataSource db, CancellationToken cancellationToken,
+    private static async Task<IResult> GetSeriesAsync(string code, HttpContext http, NpgsqlDataSource db, AnswerCache cache, CancellationToken cancellationToken,
         string? area = null, string? from = null, string? to = null, DateTimeOffset? asOf = null, string? format = null)
     {
         DateOnly? fromDate = null, toDate = null;
@@ -93,27 +103,32 @@ public static class QueryApi
             toDate = p.End;
         }
 
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var unit = await connection.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT unit FROM indicator WHERE code = @code", new { code }, cancellationToken: cancellationToken));
-        if (unit is null)
+        var csv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase);
+        var key = AnswerCache.Key("series", code, area, fromDate, toDate, asOf, csv);
+        return await cache.AnswerAsync(http, key, asOf, csv ? AnswerFormat.Csv($"{code}.csv") : AnswerFormat.Json, async (body, ct) =>
         {
-            return Results.Problem($"no indicator '{code}'", statusCode: 404);
-        }
+            await using var connection = await db.OpenConnectionAsync(ct);
+            var unit = await connection.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT unit FROM indicator WHERE code = @code", new { code }, cancellationToken: ct));
+            if (unit is null)
+            {
+                return Results.Problem($"no indicator '{code}'", statusCode: 404);
+            }
 
-        var args = new { code, area, asOf, fromDate, toDate, unit };
-        if (string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase))
-        {
-            http.Response.ContentType = "text/csv; charset=utf-8";
-            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{code}.csv\"";
-            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(SeriesSql, args, cancellationToken: cancellationToken));
-            await using var writer = new StreamWriter(http.Response.Body, new System.Text.UTF8Encoding(true));
-            await using var csv = CsvDataWriter.Create(writer);
-            await csv.WriteAsync(reader, cancellationToken);
-            return Results.Empty;
-        }
+            // Npgsql writes timestamptz from UTC offsets only; asOf=…+08:00 is the same instant.
+            var args = new { code, area, asOf = asOf?.ToUniversalTime(), fromDate, toDate, unit };
+            if (csv)
+            {
+                await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(SeriesSql, args, cancellationToken: ct));
+                await using var writer = new StreamWriter(body, new System.Text.UTF8Encoding(true), leaveOpen: true);
+                await using var csvWriter = CsvDataWriter.Create(writer);
+                await csvWriter.WriteAsync(reader, ct);
+                return null;
+            }
 
-        var rows = await connection.QueryAsync<SeriesPoint>(new CommandDefinition(SeriesSql, args, cancellationToken: cancellationToken));
-        return Results.Ok(new { indicator = code, unit, area, asOf, points = rows });
+            var rows = await connection.QueryAsync<SeriesPoint>(new CommandDefinition(SeriesSql, args, cancellationToken: ct));
+            await cache.WriteJsonAsync(body, new { indicator = code, unit, area, asOf, points = rows }, ct);
+            return null;
+        }, cancellationToken);
     }
 
     private static async Task<IResult> ListSourcesAsync(NpgsqlDataSource db, CancellationToken cancellationToken)

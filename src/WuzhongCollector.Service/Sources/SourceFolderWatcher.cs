@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using WuzhongCollector.Service.Caching;
 using WuzhongCollector.Service.Collection;
 using WuzhongCollector.Service.Operations;
 
@@ -15,6 +16,7 @@ public sealed class SourceFolderWatcher(
     RecurringJobSync sync,
     ConfigPaths paths,
     CollectorMetrics metrics,
+    AnswerCache answerCache,
     IOptions<OperationsOptions> options,
     IOptions<CollectorOptions> collectorOptions,
     TimeProvider timeProvider,
@@ -115,6 +117,8 @@ public sealed class SourceFolderWatcher(
         try
         {
             var changes = registry.Reload();
+            // Progress and freshness answers judge figures by the sources' declared cadences.
+            answerCache.Invalidate(null);
             Report(changes);
             if (collectorOptions.Value.RunScheduler)
             {

@@ -1,125 +1,190 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
 using System.Text.Json;
-using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using WuzhongCollector.Benchmarks.Data;
-using WuzhongCollector.Service.Query;
+using WuzhongCollector.Service.Caching;
+using WuzhongCollector.Service.Collection;
+using WuzhongCollector.Service.Database;
 
 namespace WuzhongCollector.Benchmarks.Api;
 
-public sealed record Latency(int Requests, double P50Ms, double P99Ms, double MaxMs, double RequestsPerSecond, int Failures, IReadOnlySet<int> PointCounts);
+/// <summary>One store size: the answer cache cold (every request a different series or area) and warm.</summary>
+public sealed record ApiSizeResult(
+    long StoredFigures, int Series, int Areas, double FillSeconds,
+    Latency SeriesCold, Latency SeriesWarm, Latency SeriesNotModified, Latency ProgressCold, Latency ProgressWarm, IReadOnlySet<int> PointCounts);
 
-public sealed record ApiLatencyResult(int Clients, long TableRows, Latency Http, Latency Direct, Latency HttpOneClient, Latency DirectOneClient);
+public sealed record ApiLatencyResult(int Clients, int WarmSeries, int WarmAreas, IReadOnlyList<ApiSizeResult> Sizes);
 
 /// <summary>
-/// Scenario 5: GET /api/series/{code}?area= for random 120-point series of the loaded department dump,
-/// from concurrent clients on loopback against the service binary in its API role, next to the endpoint's
-/// own SQL (<see cref="QueryApi.SeriesSql"/>) run directly through Dapper with the same concurrency.
+/// Scenario 5: GET /api/series/{code}?area= (120-point series) and GET /api/progress?area= from concurrent
+/// clients on loopback, against the service binary in its API role, at two store sizes: the department dump
+/// the end-to-end scenario loaded, and a bigger store written through <see cref="ObservationWriter"/>.
+/// Cold: every request asks for a series (or area) not asked before, so the service reads the database.
+/// Warm: requests spread over a working set already answered once, so the service answers from memory;
+/// then the same with If-None-Match, answered 304.
 /// </summary>
 public static class ApiLatencyBench
 {
-    private const int WarmUpRequests = 200;
-
     public static async Task<ApiLatencyResult> RunAsync(
-        BenchSettings settings, DepartmentData data, string loadedConnectionString, string configDirectory, TextWriter log, CancellationToken cancellationToken)
+        BenchSettings settings, BenchDatabase databases, DepartmentData data, string loadedConnectionString, string configDirectory, TextWriter log, CancellationToken cancellationToken)
     {
-        var seriesCount = settings.Rows / DepartmentData.MonthsPerSeries;
-        long tableRows;
-        await using (var connection = new NpgsqlConnection(loadedConnectionString))
+        var sizes = new List<ApiSizeResult>
         {
-            tableRows = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM observation");
-        }
+            await MeasureSizeAsync(settings, data, loadedConnectionString, settings.Rows, 0, configDirectory, log, cancellationToken),
+        };
 
-        Latency http, httpOne;
-        await using (var service = await ServiceProcess.StartAsync(loadedConnectionString, configDirectory, cancellationToken))
+        if (settings.ApiBigRows > 0)
         {
-            using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.ApiClients }) { BaseAddress = new Uri(service.BaseUrl) };
-            async Task<int?> GetAsync(int series, bool countPoints)
+            var big = await databases.CreateAsync("api");
+            try
             {
-                var indicator = data.IndicatorOf(series).Code;
-                using var response = await client.GetAsync($"/api/series/{indicator}?area={DepartmentData.AreaOf(series)}", cancellationToken);
-                var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-                if (!response.IsSuccessStatusCode)
-                {
-                    return null;
-                }
-
-                if (!countPoints)
-                {
-                    return -1;
-                }
-
-                using var json = JsonDocument.Parse(body);
-                return json.RootElement.GetProperty("points").GetArrayLength();
+                var fill = await FillAsync(big, data, settings.ApiBigRows, log, cancellationToken);
+                sizes.Add(await MeasureSizeAsync(settings, data, big, settings.ApiBigRows, fill, configDirectory, log, cancellationToken));
             }
-
-            await MeasureAsync(1, Math.Min(WarmUpRequests, settings.ApiRequestsPerClient * settings.ApiClients), seriesCount, GetAsync);
-            http = await MeasureAsync(settings.ApiClients, settings.ApiRequestsPerClient, seriesCount, GetAsync);
-            httpOne = await MeasureAsync(1, OneClientRequests(settings), seriesCount, GetAsync);
-        }
-
-        await log.WriteLineAsync($"  HTTP: p50 {http.P50Ms:0.00} ms, p99 {http.P99Ms:0.00} ms over {http.Requests} requests ({http.Failures} failed)");
-
-        await using var dataSource = NpgsqlDataSource.Create(loadedConnectionString);
-        async Task<int?> QueryAsync(int series, bool countPoints)
-        {
-            var indicator = data.IndicatorOf(series);
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            var rows = await connection.QueryAsync<SeriesPoint>(new CommandDefinition(QueryApi.SeriesSql, new
+            finally
             {
-                code = indicator.Code,
-                area = DepartmentData.AreaOf(series),
-                asOf = (DateTimeOffset?)null,
-                fromDate = (DateOnly?)null,
-                toDate = (DateOnly?)null,
-                unit = indicator.Unit,
-            }, cancellationToken: cancellationToken));
-            return rows.Count();
+                await databases.DropAsync(big, cancellationToken);
+            }
         }
 
-        await MeasureAsync(1, Math.Min(WarmUpRequests, settings.ApiRequestsPerClient * settings.ApiClients), seriesCount, QueryAsync);
-        var direct = await MeasureAsync(settings.ApiClients, settings.ApiRequestsPerClient, seriesCount, QueryAsync);
-        var directOne = await MeasureAsync(1, OneClientRequests(settings), seriesCount, QueryAsync);
-        await log.WriteLineAsync($"  direct SQL: p50 {direct.P50Ms:0.00} ms, p99 {direct.P99Ms:0.00} ms");
-        await log.WriteLineAsync($"  one client: HTTP p50 {httpOne.P50Ms:0.00} ms, p99 {httpOne.P99Ms:0.00} ms; direct p50 {directOne.P50Ms:0.00} ms, p99 {directOne.P99Ms:0.00} ms");
-        return new ApiLatencyResult(settings.ApiClients, tableRows, http, direct, httpOne, directOne);
+        return new ApiLatencyResult(settings.ApiClients, settings.ApiWarmSeries, settings.ApiWarmAreas, sizes);
     }
 
-    /// <summary>One client alone shows what a request costs without queueing behind the others.</summary>
-    private static int OneClientRequests(BenchSettings settings) => Math.Max(10, settings.ApiRequestsPerClient / 2);
-
-    /// <summary>Each client sends its requests one after another; a point count is checked on every 50th.</summary>
-    private static async Task<Latency> MeasureAsync(int clients, int requestsPerClient, int seriesCount, Func<int, bool, Task<int?>> request)
+    /// <summary>The bigger store, written as a first load by the service's writer (no CSV), then vacuumed as autovacuum would.</summary>
+    private static async Task<double> FillAsync(string connectionString, DepartmentData data, int rows, TextWriter log, CancellationToken cancellationToken)
     {
-        var samples = new double[clients * requestsPerClient];
-        var failures = 0;
-        var pointCounts = new HashSet<int>();
-        var wall = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
+        await log.WriteLineAsync($"  writing {rows:N0} figures for the bigger store");
+        var clock = Stopwatch.StartNew();
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await SchemaMigrator.MigrateAsync(dataSource, NullLogger.Instance, cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            var random = new Random(client);
-            for (var i = 0; i < requestsPerClient; i++)
-            {
-                var started = Stopwatch.GetTimestamp();
-                var points = await request(random.Next(seriesCount), i % 50 == 0);
-                samples[(client * requestsPerClient) + i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                if (points is null)
-                {
-                    Interlocked.Increment(ref failures);
-                }
-                else if (points >= 0)
-                {
-                    lock (pointCounts)
-                    {
-                        pointCounts.Add(points.Value);
-                    }
-                }
-            }
-        })));
-        var seconds = wall.Elapsed.TotalSeconds;
-        Array.Sort(samples);
-        return new Latency(samples.Length, Percentile(samples, 0.50), Percentile(samples, 0.99), samples[^1], samples.Length / seconds, failures, pointCounts);
+            await ObservationWriter.WriteAsync(connection, transaction, DepartmentData.SourceId, 1, "bench-sha", DateTimeOffset.UnixEpoch, data.Observations(rows, revised: false), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await using (var vacuum = new NpgsqlCommand("VACUUM ANALYZE", connection) { CommandTimeout = 0 })
+        {
+            await vacuum.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await log.WriteLineAsync($"  {rows:N0} figures written and vacuumed in {clock.Elapsed.TotalSeconds:0} s");
+        return clock.Elapsed.TotalSeconds;
     }
 
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+    private static async Task<ApiSizeResult> MeasureSizeAsync(
+        BenchSettings settings, DepartmentData data, string connectionString, int figures, double fillSeconds, string configDirectory, TextWriter log, CancellationToken cancellationToken)
+    {
+        var seriesCount = figures / DepartmentData.MonthsPerSeries;
+        var areaCount = (seriesCount + DepartmentData.IndicatorCount - 1) / DepartmentData.IndicatorCount;
+        var clients = settings.ApiClients;
+        var warmRequests = clients * settings.ApiRequestsPerClient;
+        var pointCounts = new ConcurrentDictionary<int, bool>();
+        var etags = new ConcurrentDictionary<int, EntityTagHeaderValue>();
+
+        await using var service = await ServiceProcess.StartAsync(connectionString, configDirectory, cancellationToken);
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = new Uri(service.BaseUrl) };
+        await LoadClients.WaitUntilListeningAsync(client, cancellationToken);
+
+        async Task<bool> SeriesAsync(int series, bool revalidate, bool countPoints)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/series/{data.IndicatorOf(series).Code}?area={DepartmentData.AreaOf(series)}");
+            if (revalidate)
+            {
+                request.Headers.IfNoneMatch.Add(etags[series]);
+            }
+
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (response.Headers.ETag is { } etag)
+            {
+                etags[series] = etag;
+            }
+
+            if (countPoints && response.IsSuccessStatusCode)
+            {
+                using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+                pointCounts[json.RootElement.GetProperty("points").GetArrayLength()] = true;
+            }
+            else
+            {
+                await DiscardAsync(response, cancellationToken);
+            }
+
+            return revalidate ? response.StatusCode == HttpStatusCode.NotModified : response.IsSuccessStatusCode;
+        }
+
+        async Task<bool> ProgressAsync(int area)
+        {
+            using var response = await client.GetAsync($"/api/progress?area={DepartmentData.AreaOf(area * DepartmentData.IndicatorCount)}", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            await DiscardAsync(response, cancellationToken);
+            return response.IsSuccessStatusCode;
+        }
+
+        // Cold: each series once, in a random order.
+        var coldSeries = Shuffled(seriesCount, 1).Take(Math.Min(seriesCount, settings.ApiColdRequests)).ToArray();
+        var seriesCold = await LoadClients.MeasureAsync(service, client, clients, coldSeries.Length, i => SeriesAsync(coldSeries[i], false, i % 50 == 0), cancellationToken);
+        await log.WriteLineAsync($"  {figures:N0} figures, series cold: {Show(seriesCold)}");
+
+        // Warm: a commit elsewhere would drop everything; so does this notification. Then the working set is read once.
+        await NotifyFigureChangeAsync(client, connectionString, cancellationToken);
+        var warmSeries = Shuffled(seriesCount, 2).Take(Math.Min(seriesCount, settings.ApiWarmSeries)).ToArray();
+        await LoadClients.MeasureAsync(service, client, clients, warmSeries.Length, i => SeriesAsync(warmSeries[i], false, false), cancellationToken);
+        var random = new Random(3);
+        var picks = Enumerable.Range(0, warmRequests).Select(_ => warmSeries[random.Next(warmSeries.Length)]).ToArray();
+        var seriesWarm = await LoadClients.MeasureAsync(service, client, clients, warmRequests, i => SeriesAsync(picks[i], false, i % 50 == 0), cancellationToken);
+        await log.WriteLineAsync($"  {figures:N0} figures, series warm: {Show(seriesWarm)}");
+        var seriesNotModified = await LoadClients.MeasureAsync(service, client, clients, warmRequests, i => SeriesAsync(picks[i], true, false), cancellationToken);
+        await log.WriteLineAsync($"  {figures:N0} figures, series warm, If-None-Match: {Show(seriesNotModified)}");
+
+        var coldAreas = Shuffled(areaCount, 4).Take(Math.Min(areaCount, settings.ApiColdRequests)).ToArray();
+        var progressCold = await LoadClients.MeasureAsync(service, client, clients, coldAreas.Length, i => ProgressAsync(coldAreas[i]), cancellationToken);
+        await log.WriteLineAsync($"  {figures:N0} figures, progress cold: {Show(progressCold)}");
+        var warmAreas = Enumerable.Range(0, Math.Min(areaCount, settings.ApiWarmAreas)).ToArray();
+        await LoadClients.MeasureAsync(service, client, clients, warmAreas.Length, i => ProgressAsync(warmAreas[i]), cancellationToken);
+        var areaPicks = Enumerable.Range(0, warmRequests).Select(_ => warmAreas[random.Next(warmAreas.Length)]).ToArray();
+        var progressWarm = await LoadClients.MeasureAsync(service, client, clients, warmRequests, i => ProgressAsync(areaPicks[i]), cancellationToken);
+        await log.WriteLineAsync($"  {figures:N0} figures, progress warm: {Show(progressWarm)}");
+
+        return new ApiSizeResult(figures, seriesCount, areaCount, fillSeconds, seriesCold, seriesWarm, seriesNotModified, progressCold, progressWarm,
+            pointCounts.Keys.ToHashSet());
+    }
+
+    /// <summary>What every commit does: NOTIFY on the figures channel. Waits until the service has dropped its answers.</summary>
+    private static async Task NotifyFigureChangeAsync(HttpClient client, string connectionString, CancellationToken cancellationToken)
+    {
+        var before = await LoadClients.InvalidationsAsync(client, cancellationToken);
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var notify = new NpgsqlCommand($"NOTIFY {FigureChanges.Channel}", connection);
+            await notify.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        while (await LoadClients.InvalidationsAsync(client, cancellationToken) == before)
+        {
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    /// <summary>Reads the whole body through a pooled buffer, so the load generator's garbage does not pause it more than needed.</summary>
+    private static async Task DiscardAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await body.CopyToAsync(Stream.Null, cancellationToken);
+    }
+
+    private static int[] Shuffled(int count, int seed)
+    {
+        var items = Enumerable.Range(0, count).ToArray();
+        new Random(seed).Shuffle(items);
+        return items;
+    }
+
+    private static string Show(Latency l) =>
+        $"p50 {l.P50Ms:0.00} ms, p99 {l.P99Ms:0.00} ms, {l.RequestsPerSecond:0} req/s, {l.Requests} requests ({l.FromMemory} from memory, {l.Failures} failed), CPU per request: service {l.ServiceCpuMs:0.000} ms, clients {l.ClientCpuMs:0.000} ms";
 }

@@ -20,6 +20,16 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public string BaseUrl { get; }
 
+    /// <summary>CPU time the service process has used so far, all threads.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            process.Refresh();
+            return process.TotalProcessorTime;
+        }
+    }
+
     public static async Task<ServiceProcess> StartAsync(string connectionString, string configDirectory, CancellationToken cancellationToken)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "WuzhongCollector.Service.dll");

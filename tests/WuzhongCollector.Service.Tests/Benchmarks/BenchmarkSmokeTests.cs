@@ -44,11 +44,16 @@ public sealed class BenchmarkSmokeTests
         Assert.All(memory, p => Assert.InRange(p.Child.PeakKiB, p.Child.StartedKiB, long.MaxValue));
 
         var api = results.Api!;
-        Assert.Equal((80, 0, 80, 0), (api.Http.Requests, api.Http.Failures, api.Direct.Requests, api.Direct.Failures));
-        Assert.Equal([120], api.Http.PointCounts);
-        Assert.Equal([120], api.Direct.PointCounts);
-        Assert.Equal((10, 0, 10, 0), (api.HttpOneClient.Requests, api.HttpOneClient.Failures, api.DirectOneClient.Requests, api.DirectOneClient.Failures));
-        Assert.Equal(2_400, api.TableRows);
+        Assert.Equal([(2_400L, 20, 1), (4_800L, 40, 2)], api.Sizes.Select(size => (size.StoredFigures, size.Series, size.Areas)));
+        Assert.All(api.Sizes, size =>
+        {
+            Assert.Equal((16, 0, 0L), (size.SeriesCold.Requests, size.SeriesCold.Failures, size.SeriesCold.FromMemory));
+            Assert.Equal((80, 0, 80L), (size.SeriesWarm.Requests, size.SeriesWarm.Failures, size.SeriesWarm.FromMemory));
+            Assert.Equal((80, 0, 80L), (size.SeriesNotModified.Requests, size.SeriesNotModified.Failures, size.SeriesNotModified.FromMemory));
+            Assert.Equal((size.Areas, 0, 0L), (size.ProgressCold.Requests, size.ProgressCold.Failures, size.ProgressCold.FromMemory));
+            Assert.Equal((80, 0, 80L), (size.ProgressWarm.Requests, size.ProgressWarm.Failures, size.ProgressWarm.FromMemory));
+            Assert.Equal([120], size.PointCounts);
+        });
 
         var s = results.Scheduling!;
         Assert.Equal(5, s.RecurringJobs);
@@ -66,6 +71,7 @@ public sealed class BenchmarkSmokeTests
 
         var report = BenchReport.ToMarkdown(results, settings);
         Assert.Contains("| 1 | write path, new keys", report, StringComparison.Ordinal);
+        Assert.Contains("| 5 | GET /api/series, warm, with If-None-Match: 304, store of 4,800 figures (80 requests, 80 from memory, 0 failed;", report, StringComparison.Ordinal);
         Assert.Contains("| 6 | one full cycle against loopback endpoints (5 succeeded; 15 observations)", report, StringComparison.Ordinal);
         Assert.Contains("| 7 | long export", report, StringComparison.Ordinal);
         Assert.False(Directory.Exists(settings.WorkDirectory));
