@@ -40,9 +40,8 @@ internal static class OpenDataKit
         var mapper = new RecordMapper(source.Mapping, Catalogue);
         var stored = new List<Stored>();
         var rejected = new List<Rejection>();
-        foreach (var record in records)
+        foreach (var (observation, rejection) in records.SelectMany(mapper.MapAll))
         {
-            var (observation, rejection) = mapper.Map(record);
             if (observation is not null)
             {
                 stored.Add(new Stored(observation.IndicatorCode, observation.AreaCode, observation.Period.Id, observation.Value, observation.Status.ToText()));
