@@ -108,12 +108,12 @@ public static partial class PeriodParser
         var s = ChineseText.Compact(text);
         if (contextYear is null && TryParse(text, out _, contextYear: 2000))
         {
-            return $"'{text}' has no year: {NeedsYear} take the year from the table title or sheet name, or from a year field (mapping.period: \"{{年份}}{{时期}}\")";
+            return $"no year: '{text}' does not say its year; periods written as {NeedsYear} take theirs from the table title or sheet name, or from a year field (mapping.period: \"{{年份}}{{时期}}\")";
         }
 
-        if (DecimalNumber().IsMatch(s))
+        if (DecimalNumber().Match(s) is { Success: true } decimalNumber)
         {
-            return $"'{text}' is a decimal number, not a period: a year is whole (2025 or 2025.0), and a month is written 2025.05, 2025-05 or 2025年5月";
+            return $"'{text}' holds the decimal number {decimalNumber.Value}, not a period: a year is whole (2025 or 2025.0), and a month is written 2025.05, 2025-05 or 2025年5月";
         }
 
         if (YearThenBareNumber().IsMatch(s))
@@ -199,7 +199,7 @@ public static partial class PeriodParser
     [GeneratedRegex(@"^(?:第?(?<q>[一二三四1-4])季度|Q(?<q>[1-4]))$")]
     private static partial Regex QuarterOfYear();
 
-    [GeneratedRegex(@"^[0-9]+\.[0-9]+$")]
+    [GeneratedRegex(@"(?<![0-9])[0-9]{4}\.[0-9]+")]
     private static partial Regex DecimalNumber();
 
     [GeneratedRegex(@"^[0-9]{4}年[0-9]{1,2}$")]

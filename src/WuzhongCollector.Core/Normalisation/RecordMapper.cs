@@ -254,10 +254,10 @@ public sealed partial class RecordMapper(RecordMapping mapping, IndicatorCatalog
             return true;
         }
 
-        var problem = PeriodParser.Problem(text!, year);
+        var needsYear = year is null && !PeriodParser.TryParse(text, out _) && PeriodParser.TryParse(text, out _, contextYear: 2000);
         rejection = new Rejection(Where(record, mapping.Period), "period", text,
-            blank is null ? problem
-            : year is null && PeriodParser.TryParse(text, out _, contextYear: 2000) ? $"no year: field '{blank}' is blank and {problem}"
+            blank is null ? PeriodParser.Problem(text!, year)
+            : needsYear ? $"no year: field '{blank}' is blank, and '{text}' does not say its year"
             : $"field '{blank}' is blank, so the period '{text}' is incomplete");
         return false;
     }

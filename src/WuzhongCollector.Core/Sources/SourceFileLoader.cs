@@ -41,6 +41,7 @@ public static class SourceFileLoader
         ["mapping.indicators.*"] = MappingLoader.SettingsKeys,
         ["freshness"] = FreshnessKeys,
         ["layout"] = LayoutLoader.LayoutKeys,
+        ["layout.header"] = LayoutLoader.HeaderKeys,
     };
 
     public const string DefaultTimeZone = "Asia/Shanghai";

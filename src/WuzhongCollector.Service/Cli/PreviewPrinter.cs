@@ -73,7 +73,7 @@ internal sealed class PreviewPrinter(TextWriter output, bool json, SourceDefinit
 
         await output.WriteLineAsync(json
             ? PreviewCommand.Json(new { type = "summary", source = source.Id, file = origin, observations = unique.Count, errors, missing, skipped, written = 0 })
-            : $"{source.Id}: {unique.Count} observation(s) would be stored, {errors} reject(s), {missing} missing or below unit, {skipped} skipped, from {origin}; nothing was written");
+            : $"{source.Id}: {unique.Count} observation(s) would be stored, {errors} reject(s), {missing} missing or below unit, {(skipped > 0 ? $"{skipped} skipped by the mapping, " : string.Empty)}from {origin}; nothing was written");
         return errors > 0 ? 1 : 0;
     }
 

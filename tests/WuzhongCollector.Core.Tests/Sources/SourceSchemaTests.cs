@@ -132,7 +132,7 @@ public sealed class SourceSchemaTests
 
     private static JsonObject Field() => SchemaJson["definitions"]!["field"]!.AsObject();
 
-    /// <summary>Follows a $ref and picks the object variant of a oneOf (a field is "name" or { from, const, codes }).</summary>
+    /// <summary>Follows a $ref and picks the object variant of a oneOf or anyOf (a field is "name" or { from, const, codes }).</summary>
     private static JsonObject Resolve(JsonNode node)
     {
         var obj = node.AsObject();
@@ -142,8 +142,8 @@ public sealed class SourceSchemaTests
             obj = path.Aggregate((JsonNode)SchemaJson, (n, p) => n[p]!).AsObject();
         }
 
-        return obj["properties"] is null && obj["oneOf"] is JsonArray variants
-            ? variants.Select(v => v!.AsObject()).Single(v => v["properties"] is not null)
+        return obj["properties"] is null && (obj["oneOf"] ?? obj["anyOf"]) is JsonArray variants
+            ? Resolve(variants.Select(v => v!.AsObject()).Single(v => v["properties"] is not null || v["$ref"] is not null))
             : obj;
     }
 
