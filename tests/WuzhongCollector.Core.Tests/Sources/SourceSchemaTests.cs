@@ -103,6 +103,44 @@ public sealed class SourceSchemaTests
         Assert.Contains("", SchemaErrors(valid.Replace("file: { path: a.csv }", "http: { url: x }", StringComparison.Ordinal)));
     }
 
+    /// <summary>
+    /// The admin guide's field table (config/README.md, "Every field") names every field of the schema and nothing
+    /// else: a row <c>http.auth.*</c> covers a block, <c>mapping.*.codes</c> the part every mapped field may have.
+    /// </summary>
+    [Fact]
+    public void AdminGuide_FieldTable_NamesEverySchemaField_AndNothingElse()
+    {
+        var guide = File.ReadAllText(Path.Combine(Root, "config", "README.md"));
+        var section = guide[guide.IndexOf("\n## Every field", StringComparison.Ordinal)..];
+        section = section[..section.IndexOf("\n## ", 3, StringComparison.Ordinal)];
+        var rows = section.Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal)).Select(l => l.Split('`')[1]).ToList();
+        var fields = SchemaFields(SchemaJson, string.Empty).Concat(SchemaFields(Resolve(Field()), "mapping.*.")).ToList();
+
+        static bool Covers(string row, string field) =>
+            row == field || (row.EndsWith(".*", StringComparison.Ordinal) && (field == row[..^2] || field.StartsWith(row[..^1], StringComparison.Ordinal)));
+
+        Assert.Equal([], fields.Where(f => !rows.Any(r => Covers(r, f))));
+        Assert.Equal([], rows.Where(r => !fields.Any(f => Covers(r, f))));
+    }
+
+    /// <summary>Every field path of the schema; a field of several forms (a name or a mapping), a list or a map is one field.</summary>
+    private static IEnumerable<string> SchemaFields(JsonObject node, string prefix)
+    {
+        foreach (var (name, child) in node["properties"]!.AsObject())
+        {
+            var resolved = child!.AsObject();
+            if (resolved["$ref"] is { } reference)
+            {
+                resolved = reference.GetValue<string>().TrimStart('#', '/').Split('/').Aggregate((JsonNode)SchemaJson, (n, p) => n[p]!).AsObject();
+            }
+
+            foreach (var field in resolved["properties"] is not null ? SchemaFields(resolved, $"{prefix}{name}.") : [prefix + name])
+            {
+                yield return field;
+            }
+        }
+    }
+
     /// <summary>The instance locations (JSON pointers) the schema reports errors at.</summary>
     private static List<string> SchemaErrors(string yaml)
     {
