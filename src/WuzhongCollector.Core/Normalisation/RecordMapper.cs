@@ -19,6 +19,7 @@ public sealed partial class RecordMapper(RecordMapping mapping, IndicatorCatalog
     private readonly Dictionary<string, string> labels = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, int?), Period?> periods = [];
     private readonly Dictionary<(string, string), (bool Ok, decimal Factor, string? Error)> conversions = [];
+    private readonly Dictionary<string, string?> areaCodes = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<ValueField> valueFields = mapping.ValueFields;
 
     /// <summary>The one result of a mapping with one value per record; use <see cref="MapAll"/> for several.</summary>
@@ -167,18 +168,14 @@ public sealed partial class RecordMapper(RecordMapping mapping, IndicatorCatalog
         var declared = settings.Unit ?? mapping.Unit?.Const;
         var stated = mapping.Unit?.From is { } unitField && record.Get(unitField) is { } text && !string.IsNullOrWhiteSpace(text) ? text.Trim() : null;
         var header = record.Table?.ColumnUnit(field.Value.From);
-        var sayers = new[] { ("the mapping", declared), ($"field '{mapping.Unit?.From}'", stated), ("the column header", header) }
-            .Where(s => s.Item2 is not null).ToList();
-        unit = sayers.Count > 0 ? sayers[0].Item2 : record.Table?.Shape.Unit;
-        for (var i = 1; i < sayers.Count; i++)
-        {
-            if (!Units.Same(sayers[0].Item2!, sayers[i].Item2!))
-            {
-                return $"{sayers[0].Item1} says the unit is '{sayers[0].Item2}' but {sayers[i].Item1} says '{sayers[i].Item2}'";
-            }
-        }
+        unit = declared ?? stated ?? header ?? record.Table?.Shape.Unit;
+        return Disagree("the mapping", declared, null, stated) ?? Disagree("the mapping", declared, "the column header", header)
+            ?? Disagree(null, stated, "the column header", header);
 
-        return null;
+        string? Disagree(string? first, string? a, string? second, string? b) =>
+            a is null || b is null || Units.Same(a, b)
+                ? null
+                : $"{first ?? $"field '{mapping.Unit!.From}'"} says the unit is '{a}' but {second ?? $"field '{mapping.Unit!.From}'"} says '{b}'";
     }
 
     /// <summary>
@@ -216,13 +213,19 @@ public sealed partial class RecordMapper(RecordMapping mapping, IndicatorCatalog
             return false;
         }
 
-        area = WholeNumbers.Normalise(area!);
-        if (!AreaCode().IsMatch(area))
+        if (!areaCodes.TryGetValue(area!, out var code))
         {
-            rejection = Reject(record, mapping.Area, "area", $"'{area}' is not an area code (6, 9 or 12 digits, e.g. 320506); list it in mapping.area.codes");
+            code = WholeNumbers.Normalise(area!) is var normalised && AreaCode().IsMatch(normalised) ? normalised : null;
+            Remember(areaCodes, area!, code);
+        }
+
+        if (code is null)
+        {
+            rejection = Reject(record, mapping.Area, "area", $"'{area}' is a name, not an area code (such as 320506); list it in mapping.area.codes");
             return false;
         }
 
+        area = code;
         return true;
     }
 
@@ -365,6 +368,7 @@ public sealed partial class RecordMapper(RecordMapping mapping, IndicatorCatalog
     private static Rejection Reject(RawRecord record, FieldMap map, string field, string reason) =>
         new(Where(record, map), field, map.From is { } from ? record.Get(from) : map.Const, reason);
 
-    [GeneratedRegex("^[0-9]{6}(?:[0-9]{3}){0,2}$")]
+    // Division codes are digits (320506, 320506101); tests and other systems use short ASCII codes. A name is never a code.
+    [GeneratedRegex("^[0-9A-Za-z_.-]{1,32}$")]
     private static partial Regex AreaCode();
 }

@@ -10,7 +10,7 @@ public enum Unlisted
     Reject,
     /// <summary>Skip the record: counted as skipped, not as an error.</summary>
     Skip,
-    /// <summary>Use the value as written: an area only if it is already a division code, an indicator only if it is a catalogue code.</summary>
+    /// <summary>Use the value as written: an area only if it is already a code, not a name; an indicator only if it is a catalogue code.</summary>
     Pass,
 }
 

@@ -118,7 +118,7 @@ public sealed class RecordMappingShapesTests
 
     [Theory]
     [InlineData("", "320506", "'320505' is not listed in mapping.area.codes; the list is closed (set unlisted: pass or skip to change that)")]
-    [InlineData(", unlisted: pass", "320506 320505 320506101", "'虎丘区' is not an area code (6, 9 or 12 digits, e.g. 320506); list it in mapping.area.codes")]
+    [InlineData(", unlisted: pass", "320506 320505 320506101", "'虎丘区' is a name, not an area code (such as 320506); list it in mapping.area.codes")]
     public void AreaCodes_AreClosed_UnlessValuesThatAreAlreadyCodesPass(string unlisted, string areas, string firstReason)
     {
         var source = OpenDataKit.Source($$"""
@@ -153,7 +153,7 @@ public sealed class RecordMappingShapesTests
         var (stored, rejected) = OpenDataKit.Collect(source, "areas.json");
 
         Assert.Equal(["320505", "320506101"], stored.Select(s => s.Area));
-        Assert.Equal(["'吴中区' is not an area code (6, 9 or 12 digits, e.g. 320506); list it in mapping.area.codes", "'虎丘区' is not an area code (6, 9 or 12 digits, e.g. 320506); list it in mapping.area.codes"],
+        Assert.Equal(["'吴中区' is a name, not an area code (such as 320506); list it in mapping.area.codes", "'虎丘区' is a name, not an area code (such as 320506); list it in mapping.area.codes"],
             rejected.Select(r => r.Reason));
     }
 }
