@@ -37,7 +37,7 @@ public sealed class ProgressApiTests : IDisposable
         Assert.Equal(("no-data", null, null, "no figure yet"), (noData.Status, noData.LatestValue, noData.Progress, noData.Reason));
 
         Assert.Equal(RepoCatalogue.Targets, plan.Indicators.Sum(i => i.Targets.Count));
-        Assert.Equal(new Dictionary<string, int> { ["met"] = 2, ["on-track"] = 2, ["at-risk"] = 1, ["off-track"] = 1, ["no-data"] = 39 }, plan.StatusCounts);
+        Assert.Equal(new Dictionary<string, int> { ["met"] = 2, ["on-track"] = 2, ["at-risk"] = 1, ["off-track"] = 1, ["no-data"] = RepoCatalogue.Targets - 6 }, plan.StatusCounts);
     }
 
     [Fact]
