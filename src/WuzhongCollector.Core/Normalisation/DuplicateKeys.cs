@@ -37,7 +37,7 @@ public static class DuplicateKeys
             firstByKey.Remove(key);
             var values = string.Join(" vs ", list.Select(o => $"{o.Value} at {o.Location}"));
             conflicts.AddRange(list.Select(o => new Rejection(o.Location, "value", o.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                $"conflicting duplicate for {key.Item1} {key.Item2} {key.Item3}: {values}")));
+                $"conflicting duplicate for {key.Item1} {key.Item2} {key.Item3}: {values}") { IndicatorCode = o.IndicatorCode, AreaCode = o.AreaCode, Period = o.Period }));
         }
 
         return (firstByKey.Values.ToList(), conflicts);

@@ -19,6 +19,21 @@ public sealed class RecordMapper(RecordMapping mapping, IndicatorCatalogue catal
 
     public (Observation? Observation, Rejection? Rejection) Map(RawRecord record)
     {
+        var key = default(RecordKey);
+        var (observation, rejection) = Map(record, ref key);
+        return (observation, rejection is null ? null : rejection with { IndicatorCode = key.Indicator, AreaCode = key.Area, Period = key.Period });
+    }
+
+    /// <summary>What of the record's key was resolved before it was rejected.</summary>
+    private struct RecordKey
+    {
+        public string? Indicator;
+        public string? Area;
+        public Period? Period;
+    }
+
+    private (Observation? Observation, Rejection? Rejection) Map(RawRecord record, ref RecordKey key)
+    {
         if (!Resolve(record, mapping.Indicator, "indicator", out var indicatorText, out var rejection))
         {
             return (null, rejection);
@@ -30,10 +45,14 @@ public sealed class RecordMapper(RecordMapping mapping, IndicatorCatalogue catal
             return (null, Reject(record, mapping.Indicator, "indicator", $"no indicator code for '{indicatorText}'; add it to mapping.indicator.codes"));
         }
 
+        key.Indicator = indicator.Code;
+
         if (!Resolve(record, mapping.Area, "area", out var area, out rejection))
         {
             return (null, rejection);
         }
+
+        key.Area = area;
 
         if (!Resolve(record, mapping.Period, "period", out var periodText, out rejection))
         {
@@ -46,6 +65,8 @@ public sealed class RecordMapper(RecordMapping mapping, IndicatorCatalogue catal
         {
             return (null, Reject(record, mapping.Period, "period", $"'{periodText}' is not a period this service reads (e.g. 2023, 2023年9月, 2023-Q1, 2023年1-9月)"));
         }
+
+        key.Period = period;
 
         var valueText = mapping.Value.Const ?? record.Get(mapping.Value.From!);
         var reading = ValueParser.Read(valueText);

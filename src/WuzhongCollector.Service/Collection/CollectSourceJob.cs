@@ -122,7 +122,7 @@ public sealed class CollectSourceJob(
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await PayloadArchive.ArchiveAsync(connection, transaction, source.Id, payload, startedAt, options.Value.ArchiveMaxBytes, cancellationToken);
         var counts = await ObservationWriter.WriteAsync(connection, transaction, source.Id, runId, payload.Sha256, startedAt, mapped, cancellationToken);
-        var outcome = counts.Rejected > 0 ? "partial" : "succeeded";
+        var outcome = WriteSummary.Outcome(counts.RowsRead, counts.Rejected);
         log.Step($"read {counts.RowsRead} rows: {counts.Stored} stored, {counts.Unchanged} unchanged, {counts.Rejected} rejected, {counts.Missing} missing");
         await FinishAsync(connection, transaction, runId, outcome, counts, payload, columns?.ToArray(), log, source, cancellationToken);
         await progressSnapshot.TryWriteAsync(connection, transaction, cancellationToken);

@@ -5,7 +5,14 @@ using WuzhongCollector.Core.Normalisation;
 
 namespace WuzhongCollector.Service.Collection;
 
-public sealed record WriteSummary(int RowsRead, int Stored, int Unchanged, int Rejected, int Missing);
+public sealed record WriteSummary(int RowsRead, int Stored, int Unchanged, int Rejected, int Missing)
+{
+    /// <summary>
+    /// How a run that read its payload ends, and what preview and check predict: "empty" when the payload held
+    /// no records (SDMX's 404, an empty first page, a header without rows), "partial" when some were rejected.
+    /// </summary>
+    public static string Outcome(int rowsRead, int rejected) => rowsRead == 0 ? "empty" : rejected > 0 ? "partial" : "succeeded";
+}
 
 /// <summary>
 /// The set-based write path: every mapped record and reject streams through one binary COPY into a

@@ -45,7 +45,7 @@ public sealed class CollectorMetrics
         this.storage = storage;
         this.timeProvider = timeProvider;
         var metrics = Metrics.WithCustomRegistry(Registry);
-        runs = metrics.CreateCounter("wuzhong_runs_total", "Runs finished by the scheduler, by source and outcome (succeeded, unchanged, partial, failed-transient, failed-permanent, failed-unexpected, skipped).", "source", "outcome");
+        runs = metrics.CreateCounter("wuzhong_runs_total", "Runs finished by the scheduler, by source and outcome (succeeded, unchanged, partial, empty, failed-transient, failed-permanent, failed-unexpected, skipped).", "source", "outcome");
         rowsRead = metrics.CreateCounter("wuzhong_rows_read_total", "Records read from sources.", "source");
         stored = metrics.CreateCounter("wuzhong_observations_stored_total", "Observations stored as a new vintage.", "source");
         rejected = metrics.CreateCounter("wuzhong_rejects_total", "Records rejected with an error (see /api/runs/{id}/rejects).", "source");

@@ -20,7 +20,7 @@ public sealed class FailureAlerts(
     public const string ConsecutiveFailuresSql = """
         (SELECT count(*)::int FROM run r
          WHERE r.source_id = s.id AND r.outcome LIKE 'failed-%'
-           AND r.id > coalesce((SELECT max(ok.id) FROM run ok WHERE ok.source_id = s.id AND ok.outcome IN ('succeeded', 'unchanged', 'partial')), 0)
+           AND r.id > coalesce((SELECT max(ok.id) FROM run ok WHERE ok.source_id = s.id AND ok.outcome IN ('succeeded', 'unchanged', 'partial', 'empty')), 0)
            AND r.started_at > coalesce((SELECT c.resumed_at FROM source_control c WHERE c.source_id = s.id), '-infinity')) AS failures
         """;
 
