@@ -47,12 +47,6 @@ public static class PreviewCommand
         }
 
         var source = loaded.Definition;
-        if (options is { File: null, Self: null } && source.Http?.Url.Contains(SelfAddress.Placeholder, StringComparison.Ordinal) == true)
-        {
-            // The service knows its own address once it listens; a verb has to be told.
-            return await printer.FailAsync(source.Id, null, "config", $"its URL is on the service itself ({SelfAddress.Placeholder}): pass --self with the address of a running service, or --file with a saved answer", new RunLog());
-        }
-
         await using var services = Connectors(context, paths, options.Self);
         var connector = services.GetServices<ISourceConnector>().Single(c => c.Kind == source.Kind);
         var log = new RunLog();
@@ -61,22 +55,14 @@ public static class PreviewCommand
         {
             var payload = await FetchAsync(source, connector, options, paths, log, cancellationToken);
             result = Map(source, loaded.Catalogue, connector, payload, cancellationToken);
+            if (options.Diff)
+            {
+                result = result with { Stored = await PreviewDiff.StoredAsync(context, result.Unique, cancellationToken) };
+            }
         }
         catch (Exception ex) when (Failure(ex) is { } failure)
         {
             return await printer.FailAsync(source.Id, failure.Outcome, failure.Class, ex.Message, log);
-        }
-
-        if (options.Diff)
-        {
-            try
-            {
-                result = result with { Stored = await PreviewDiff.StoredAsync(context, result.Unique, cancellationToken) };
-            }
-            catch (PreviewDiffException ex)
-            {
-                return await printer.FailAsync(source.Id, null, "database", ex.Message, log);
-            }
         }
 
         return await printer.WriteAsync(source, loaded.Catalogue, result, log);
@@ -90,7 +76,7 @@ public static class PreviewCommand
         var origin = file is null ? null : Origin(file, paths);
         if (file is not null && !File.Exists(file))
         {
-            throw new PermanentSourceException($"{source.Id}: file {origin} does not exist") { FailureClass = "no-file" };
+            throw new PreviewException($"file {origin} does not exist", "no-file");
         }
 
         if (connector is HttpJsonConnector http)
@@ -100,14 +86,17 @@ public static class PreviewCommand
                 return http.Saved(source, file, origin!, log);
             }
 
-            return await http.FetchAsync(source, log, cancellationToken);
+            // The service knows its own address once it listens; a verb has to be told.
+            return options.Self is null && source.Http!.Url.Contains(SelfAddress.Placeholder, StringComparison.Ordinal)
+                ? throw new PreviewException($"its URL is on the service itself ({SelfAddress.Placeholder}): pass --self with the address of a running service, or --file with a saved answer", "config")
+                : await http.FetchAsync(source, log, cancellationToken);
         }
 
         if (file is null && source.File!.DropFolder is { } dropFolder)
         {
             var folder = paths.Resolve(dropFolder);
             file = (Directory.Exists(folder) ? DropFolder.Pending(folder).FirstOrDefault() : null)
-                ?? throw new PermanentSourceException($"{source.Id}: no file waiting in the drop folder {dropFolder}; pass --file F") { FailureClass = "no-file" };
+                ?? throw new PreviewException($"no file waiting in the drop folder {dropFolder} (a run would end unchanged); pass --file F", "no-file");
             origin = Origin(file, paths);
         }
 
@@ -159,9 +148,10 @@ public static class PreviewCommand
 
     private static CellAddress? Cell(RawRecord record, FieldMap? map) => map?.From is { } from ? record.Table?.Address(from) : null;
 
-    /// <summary>How a run would end on this exception; null for what is not the source's fault (a bug), which propagates.</summary>
-    private static (string Outcome, string Class)? Failure(Exception ex) => ex switch
+    /// <summary>How a run would end on this exception (no outcome: the preview itself could not be made); null for a bug, which propagates.</summary>
+    private static (string? Outcome, string Class)? Failure(Exception ex) => ex switch
     {
+        PreviewException e => (null, e.FailureClass),
         PermanentSourceException p => ("failed-permanent", p.FailureClass),
         TransientSourceException t => ("failed-transient", t.FailureClass),
         InvalidDataException => ("failed-permanent", "unreadable"),
@@ -235,4 +225,10 @@ internal sealed record PreviewResult(
     bool IsTable)
 {
     public IReadOnlyDictionary<(string Indicator, string Area, string Period), Plan.CurrentFigure>? Stored { get; init; }
+}
+
+/// <summary>The preview could not be made (no file to read, the --diff database unreadable); says why, not how a run would end.</summary>
+internal sealed class PreviewException(string message, string failureClass) : Exception(message)
+{
+    public string FailureClass { get; } = failureClass;
 }

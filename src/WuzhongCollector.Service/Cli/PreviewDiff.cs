@@ -41,11 +41,11 @@ internal static class PreviewDiff
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
         {
-            throw new PreviewDiffException("--diff: the database has no collector tables yet (the service has never run on it); nothing is stored to compare with");
+            throw new PreviewException("--diff: the database has no collector tables yet (the service has never run on it); nothing is stored to compare with", "database");
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
         {
-            throw new PreviewDiffException($"--diff: cannot read the database: {ex.Message}");
+            throw new PreviewException($"--diff: cannot read the database: {ex.Message}", "database");
         }
         finally
         {
@@ -57,6 +57,3 @@ internal static class PreviewDiff
         }
     }
 }
-
-/// <summary>The database for --diff could not be read; the message says why.</summary>
-internal sealed class PreviewDiffException(string message) : Exception(message);
