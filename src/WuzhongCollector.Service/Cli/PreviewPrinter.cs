@@ -99,9 +99,11 @@ internal sealed class PreviewPrinter(TextWriter output, bool json, bool compact)
             return;
         }
 
-        var diff = changes is null ? string.Empty : $" ({Count("new")} new, {Count("revised")} revised, {Count("unchanged")} unchanged)";
+        var observations = changes is null
+            ? $"{result.Unique.Count} observation(s) would be stored"
+            : $"{result.Unique.Count} observation(s): {Count("new")} new, {Count("revised")} revised, {Count("unchanged")} unchanged";
         await output.WriteLineAsync(
-            $"{sourceId}: {result.Lines.Count} record(s) in {result.Payload.Origin}: {result.Unique.Count} observation(s) would be stored{diff}, "
+            $"{sourceId}: {result.Lines.Count} record(s) in {result.Payload.Origin}: {observations}, "
             + $"{errors} reject(s), {missing} missing or below unit; a run would end as {outcome}; nothing was written");
     }
 
