@@ -20,9 +20,9 @@ namespace WuzhongCollector.Service.Cli;
 /// </summary>
 public static class PreviewCommand
 {
-    public const string Usage = "preview SOURCE|FILE.yaml [--file F] [--json] [--diff] [--self URL]   every figure and reject a run would make; stores nothing";
+    public const string Usage = "preview SOURCE [options]     every figure and reject a run would make; stores nothing (SOURCE: an id or a source file; --file F, --json, --diff, --self URL)";
 
-    public const string CheckUsage = "check SOURCE|FILE.yaml [--file F] [--self URL]   preview in short: fetch, fields, rejects and the outcome a run would record";
+    public const string CheckUsage = "check SOURCE [options]       preview in short: fetch, fields, rejects, the outcome a run would record (--file F, --self URL)";
 
     private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -154,8 +154,7 @@ public static class PreviewCommand
         PreviewException e => (null, e.FailureClass),
         PermanentSourceException p => ("failed-permanent", p.FailureClass),
         TransientSourceException t => ("failed-transient", t.FailureClass),
-        InvalidDataException => ("failed-permanent", "unreadable"),
-        IOException or UnauthorizedAccessException => ("failed-permanent", "unreadable"),
+        InvalidDataException or IOException or UnauthorizedAccessException => ("failed-permanent", "unreadable"),
         _ => null,
     };
 
