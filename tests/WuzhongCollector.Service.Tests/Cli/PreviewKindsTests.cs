@@ -103,9 +103,11 @@ public sealed class PreviewKindsTests : IDisposable
               paging: { mode: offset, size: 2 }
             """,
             "  indicator: { from: indicator, codes: { 数字贸易企业: DIGITAL_TRADE_ENTERPRISES } }\n  period: year\n  value: count",
-            (_, c) => Authorized("X-App-Token", Token, Ok(Fixture(c.Request.Query["$offset"] == "0" ? "soda-page-1.json" : "soda-empty.json")))(c),
+            (call, c) => call == 1
+                ? Status(202, body: """{"message":"Request processing"}""")(c)
+                : Authorized("X-App-Token", Token, Ok(Fixture(c.Request.Query["$offset"] == "0" ? "soda-page-1.json" : "soda-empty.json")))(c),
             [Fixture("soda-page-1.json"), Fixture("soda-empty.json")],
-            ["GET /api/data?%24order=year&%24limit=2&%24offset=0", "GET /api/data?%24order=year&%24limit=2&%24offset=2"],
+            ["GET /api/data?%24order=year&%24limit=2&%24offset=0", "GET /api/data?%24order=year&%24limit=2&%24offset=0", "GET /api/data?%24order=year&%24limit=2&%24offset=2"],
             ["DIGITAL_TRADE_ENTERPRISES 320506 2021 25 normal", "DIGITAL_TRADE_ENTERPRISES 320506 2022 31 normal"]),
     };
 
@@ -123,7 +125,7 @@ public sealed class PreviewKindsTests : IDisposable
             http:
               url: "{server.BaseUrl}/api/data"
             {kase.Http}
-              resilience: {"{"} maxRetries: 0 {"}"}
+              resilience: {"{"} maxRetries: 1, baseDelaySeconds: 0 {"}"}
             mapping:
             {kase.Mapping}
             """);
@@ -141,6 +143,8 @@ public sealed class PreviewKindsTests : IDisposable
         var errors = kase.Figures.Any(f => f.StartsWith("reject error", StringComparison.Ordinal)) ? 1 : 0;
         Assert.Equal((errors, errors), (liveExit, savedExit));
         Assert.Equal((kase.Requests.Length, 0), (live[^1].GetProperty("calls").GetInt32(), fromFile[^1].GetProperty("calls").GetInt32()));
+        // Socrata answers 202 while it prepares the result: the run's retry policy applies to the preview too.
+        Assert.Equal(kind == "soda" ? ["attempt 1 failed (HTTP 202); retrying in 0 s"] : [], live[^1].GetProperty("retries").EnumerateArray().Select(r => r.GetString()));
     }
 
     [Theory]
