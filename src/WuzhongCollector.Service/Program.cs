@@ -13,7 +13,7 @@ if (CliCommands.IsVerb(args))
     };
     try
     {
-        return await CliCommands.RunAsync(args, Console.Out, cancel.Token);
+        return await CliCommands.RunAsync(args, Console.Out, cancel.Token, error: Console.Error, errorIsTerminal: !Console.IsErrorRedirected);
     }
     catch (OperationCanceledException) when (cancel.IsCancellationRequested)
     {

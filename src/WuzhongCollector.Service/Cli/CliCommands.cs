@@ -4,8 +4,11 @@ using WuzhongCollector.Service.Sources;
 
 namespace WuzhongCollector.Service.Cli;
 
-/// <summary>What a verb gets: its arguments, where to print, and configuration on top of the environment's (tests pass their database and folder).</summary>
-public sealed record CliContext(string[] Args, TextWriter Output, IReadOnlyDictionary<string, string?> Settings);
+/// <summary>
+/// What a verb gets: its arguments, where to print, and configuration on top of the environment's (tests pass their
+/// database and folder); <see cref="Error"/> takes progress of long work, shown when it is a terminal or asked for.
+/// </summary>
+public sealed record CliContext(string[] Args, TextWriter Output, IReadOnlyDictionary<string, string?> Settings, TextWriter? Error = null, bool ErrorIsTerminal = false);
 
 /// <summary>
 /// The service binary's verbs for admins: <c>dotnet run --project src/WuzhongCollector.Service -- &lt;verb&gt;</c>.
@@ -17,7 +20,7 @@ public static class CliCommands
     {
         ["validate"] = ("validate [FILE...]           check the catalogue and every source file (or the given files); exit 1 on any error", ValidateAsync),
         ["check"] = (PreviewCommand.CheckUsage, PreviewCommand.CheckAsync),
-        ["run"] = ("run SOURCE                   collect once now, outside the schedule, and print the run summary", ServiceCommands.RunAsync),
+        ["run"] = ("run SOURCE [--progress]      collect once now, outside the schedule, and print the run summary; progress every 5 s on stderr when it is a terminal or with --progress", ServiceCommands.RunAsync),
         ["pause"] = ("pause SOURCE --reason TEXT   stop the source's schedule; it stays visible with the reason", ServiceCommands.PauseAsync),
         ["resume"] = ("resume SOURCE                lift a pause made by the CLI, the API or the failure alerts", ServiceCommands.ResumeAsync),
         ["hash-password"] = ("hash-password                read a password on standard input; print its hash for Security:Users", CredentialCommands.HashPasswordAsync),
@@ -27,7 +30,8 @@ public static class CliCommands
 
     public static bool IsVerb(string[] args) => args.Length > 0 && (Verbs.ContainsKey(args[0]) || args[0] is "help" or "--help");
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? settings = null,
+        TextWriter? error = null, bool errorIsTerminal = false)
     {
         if (args[0] is "help" or "--help" || !Verbs.TryGetValue(args[0], out var verb))
         {
@@ -40,7 +44,7 @@ public static class CliCommands
             return args[0] is "help" or "--help" ? 0 : 2;
         }
 
-        return await verb.Run(new CliContext(args[1..], output, settings ?? new Dictionary<string, string?>()), cancellationToken);
+        return await verb.Run(new CliContext(args[1..], output, settings ?? new Dictionary<string, string?>(), error, errorIsTerminal), cancellationToken);
     }
 
     /// <summary>Configuration for verbs: environment variables (Collector__ConfigDirectory, ConnectionStrings__Collector …), then the context's settings.</summary>

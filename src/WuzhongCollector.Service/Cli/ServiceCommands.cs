@@ -37,10 +37,15 @@ public static class ServiceCommands
 
             using var scope = app.Services.CreateScope();
             var job = scope.ServiceProvider.GetRequiredService<CollectSourceJob>();
+            var progress = new RunProgress(app.Services.GetRequiredService<TimeProvider>());
+            var progressTo = context.ErrorIsTerminal || context.Args.Contains("--progress") ? context.Error : null;
             long runId;
             try
             {
-                runId = (await job.CollectAsync(sourceId, cancellationToken)).RunId;
+                await using (progressTo is null ? null : progress.ReportEvery(RunProgress.Interval, (line, _) => progressTo.WriteLineAsync($"{sourceId}: {line}")))
+                {
+                    runId = (await job.CollectAsync(sourceId, cancellationToken, progress)).RunId;
+                }
             }
             catch (Exception ex) when (ex is PermanentSourceException or TransientSourceException)
             {

@@ -28,15 +28,26 @@ public sealed class CollectSourceJob(
     IOptions<CollectorOptions> options,
     ILogger<CollectSourceJob> logger)
 {
+    /// <summary>The job parameter that shows a run's progress on its page in the dashboard.</summary>
+    public const string ProgressParameter = "Progress";
+
     [DisplayName("Collect {0}")]
     public async Task RunAsync(string sourceId, CancellationToken cancellationToken)
     {
-        var summary = await CollectAsync(sourceId, cancellationToken);
+        var progress = new RunProgress(timeProvider);
+        RunSummary summary;
+        await using (progress.ReportEvery(RunProgress.Interval, JobContext.SetParameter(ProgressParameter)))
+        {
+            summary = await CollectAsync(sourceId, cancellationToken, progress);
+        }
+
         logger.LogInformation("Run {RunId} of {Source}: {Outcome} {Counts}", summary.RunId, sourceId, summary.Outcome, summary.Counts);
     }
 
-    public async Task<RunSummary> CollectAsync(string sourceId, CancellationToken cancellationToken)
+    /// <summary>Collects now; <paramref name="progress"/>, when given, follows the run's stage and the records read.</summary>
+    public async Task<RunSummary> CollectAsync(string sourceId, CancellationToken cancellationToken, RunProgress? progress = null)
     {
+        progress ??= new RunProgress(timeProvider);
         var source = registry.Find(sourceId)
             ?? throw new PermanentSourceException($"source '{sourceId}' is not configured (was its file in config/sources removed?)");
         var connector = connectors.Single(c => c.Kind == source.Kind);
@@ -59,10 +70,13 @@ public sealed class CollectSourceJob(
             var log = new RunLog();
             try
             {
-                return await CollectAsync(connection, connector, source, runId, startedAt, log, cancellationToken);
+                var summary = await CollectAsync(connection, connector, source, runId, startedAt, log, progress, cancellationToken);
+                progress.Enter(summary.Outcome);
+                return summary;
             }
             catch (Exception ex)
             {
+                progress.Enter("failed");
                 var failure = Classify(ex, cancellationToken);
                 await FinishFailedAsync(connection, runId, failure, log);
                 if (failure.Outcome == "failed-permanent" && log.Payload is { } fetched)
@@ -97,8 +111,9 @@ public sealed class CollectSourceJob(
     }
 
     private async Task<RunSummary> CollectAsync(NpgsqlConnection connection, ISourceConnector connector, SourceDefinition source, long runId,
-        DateTimeOffset startedAt, RunLog log, CancellationToken cancellationToken)
+        DateTimeOffset startedAt, RunLog log, RunProgress progress, CancellationToken cancellationToken)
     {
+        progress.Enter("fetching");
         var payload = await connector.FetchAsync(source, log, cancellationToken);
         log.Payload = payload;
         var previous = await connection.QuerySingleOrDefaultAsync<(string? Sha, string? Config, string[]? Columns)>(new CommandDefinition(
@@ -119,9 +134,10 @@ public sealed class CollectSourceJob(
         }
 
         var mapper = new RecordMapper(source.Mapping, registry.Catalogue);
-        var mapped = connector.Read(source, payload, cancellationToken).SelectMany(mapper.MapAll);
+        var mapped = progress.Count(connector.Read(source, payload, cancellationToken)).SelectMany(mapper.MapAll);
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        progress.Enter("archiving");
         await PayloadArchive.ArchiveAsync(connection, transaction, source.Id, payload, startedAt, options.Value.ArchiveMaxBytes, cancellationToken);
         var counts = await ObservationWriter.WriteAsync(connection, transaction, source.Id, runId, payload.Sha256, startedAt, mapped, cancellationToken);
         var outcome = RunOutcomes.Of(counts.RowsRead, counts.Rejected);
@@ -130,7 +146,9 @@ public sealed class CollectSourceJob(
             : $"read {counts.RowsRead} rows: {counts.Stored} stored, {counts.Unchanged} unchanged, {counts.Rejected} rejected, {counts.Missing} missing, {counts.Skipped} skipped");
         await FinishAsync(connection, transaction, runId, outcome, counts, payload, columns?.ToArray(), log, source, cancellationToken);
         var touched = counts.Stored > 0 ? await ObservationWriter.IndicatorsInAreaAsync(connection, transaction, PlanReport.PlanArea, cancellationToken) : [];
+        progress.Enter("updating progress");
         await progressSnapshot.TryWriteAsync(connection, transaction, touched, cancellationToken);
+        progress.Enter("committing");
         await transaction.CommitAsync(cancellationToken);
         if (counts.Stored > 0)
         {

@@ -15,6 +15,20 @@ public sealed class JobContext : IServerFilter
     /// <summary>1 for the first run of an occurrence, 2 after Hangfire's first retry, and so on.</summary>
     public static int Attempt => (Current.Value?.GetJobParameter<int?>("RetryCount") ?? 0) + 1;
 
+    /// <summary>
+    /// Writes a job parameter of the running job (the dashboard shows them on the job's page), from any thread:
+    /// the job is captured now. Outside a job (the CLI) it does nothing.
+    /// </summary>
+    public static Func<string, CancellationToken, Task> SetParameter(string name)
+    {
+        var job = Current.Value;
+        return (value, _) =>
+        {
+            job?.SetJobParameter(name, value);
+            return Task.CompletedTask;
+        };
+    }
+
     public void OnPerforming(PerformingContext context) => Current.Value = context;
 
     public void OnPerformed(PerformedContext context) => Current.Value = null;

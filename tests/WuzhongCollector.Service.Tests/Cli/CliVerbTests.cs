@@ -107,15 +107,21 @@ public sealed class CliVerbTests : IDisposable
     }
 
     [Fact]
-    public async Task Run_CollectsOnceOutsideTheSchedule_AndPrintsTheSummary()
+    public async Task Run_CollectsOnceOutsideTheSchedule_AndPrintsTheSummary_WithProgressOnStandardErrorOnlyWhenAsked()
     {
         var settings = Settings();
         settings["ConnectionStrings:Collector"] = await TestServer.CreateDatabaseAsync("cli");
+        var quiet = new StringWriter();
+        var shown = new StringWriter();
 
-        var (exit, lines) = await RunAsync(["run", "robots"], settings);
+        var (exit, lines) = await RunAsync(["run", "robots", "--progress"], settings, shown);
+        var again = await CliCommands.RunAsync(["run", "robots"], new StringWriter(), CancellationToken.None, settings, quiet);
 
-        Assert.Equal(0, exit);
+        Assert.Equal((0, 0), (exit, again));
         Assert.Equal(["run 1 partial: file exports/robots.csv; read 3 rows: 2 stored, 0 unchanged, 1 rejected, 0 missing, 0 skipped | no retries"], lines);
+        // The whole run's line at the end; during a long run a line like it comes every few seconds.
+        Assert.StartsWith("robots: partial: 3 rows read, ", shown.ToString(), StringComparison.Ordinal);
+        Assert.Equal("", quiet.ToString());
         await using var connection = new NpgsqlConnection(settings["ConnectionStrings:Collector"]);
         Assert.Equal(2, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM observation"));
     }
@@ -171,10 +177,10 @@ public sealed class CliVerbTests : IDisposable
 
     private Dictionary<string, string?> Settings() => new() { ["Collector:ConfigDirectory"] = config.Directory };
 
-    private static async Task<(int Exit, string[] Lines)> RunAsync(string[] args, Dictionary<string, string?> settings)
+    private static async Task<(int Exit, string[] Lines)> RunAsync(string[] args, Dictionary<string, string?> settings, TextWriter? error = null)
     {
         var output = new StringWriter();
-        var exit = await CliCommands.RunAsync(args, output, CancellationToken.None, settings);
+        var exit = await CliCommands.RunAsync(args, output, CancellationToken.None, settings, error);
         return (exit, output.ToString().TrimEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
