@@ -58,6 +58,7 @@ public sealed class CollectSourceJob(
         if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(hashtext('source:' || @sourceId))", new { sourceId }, cancellationToken: cancellationToken)))
         {
             var skipped = await InsertRunAsync(connection, source, startedAt, "skipped", "another run of this source is in progress", cancellationToken);
+            progress.Enter("skipped");
             return new RunSummary(skipped, "skipped", null, "another run of this source is in progress");
         }
 

@@ -1,3 +1,4 @@
+using Hangfire.Common;
 using Hangfire.Server;
 
 namespace WuzhongCollector.Service.Collection;
@@ -17,14 +18,20 @@ public sealed class JobContext : IServerFilter
 
     /// <summary>
     /// Writes a job parameter of the running job (the dashboard shows them on the job's page), from any thread:
-    /// the job is captured now. Outside a job (the CLI) it does nothing.
+    /// the job is captured now, and each write takes a storage connection of its own, as the worker's is not
+    /// shared across threads. Outside a job (the CLI) it does nothing.
     /// </summary>
     public static Func<string, CancellationToken, Task> SetParameter(string name)
     {
         var job = Current.Value;
         return (value, _) =>
         {
-            job?.SetJobParameter(name, value);
+            if (job is not null)
+            {
+                using var connection = job.Storage.GetConnection();
+                connection.SetJobParameter(job.BackgroundJob.Id, name, SerializationHelper.Serialize(value, SerializationOption.User));
+            }
+
             return Task.CompletedTask;
         };
     }

@@ -37,14 +37,14 @@ public static class LoadReport
             }
 
             var s = load.SmallRuns;
-            md.AppendLine(Inv($"| 2 | a 10-row run (10 vintages stored, progress refreshed), {s.Empty.Store}: median of {s.Empty.Runs} | 10 | {s.Empty.MedianMs:0.0} ms | | p90 {s.Empty.P90Ms:0.0} ms | | |"));
-            md.AppendLine(Inv($"| 2 | the same run, {s.Full.Store} | 10 | {s.Full.MedianMs:0.0} ms | | **{s.Ratio:0.00}x** the empty store (p90 {s.Full.P90Ms:0.0} ms) | within 20% | {Met(s.Ratio <= 1.2)} |"));
+            md.AppendLine(Inv($"| 7 | a 10-row run (10 vintages stored, progress refreshed), {s.Empty.Store}: median of {s.Empty.Runs} | 10 | {s.Empty.MedianMs:0.0} ms | | p90 {s.Empty.P90Ms:0.0} ms | | |"));
+            md.AppendLine(Inv($"| 7 | the same run, {s.Full.Store} | 10 | {s.Full.MedianMs:0.0} ms | | **{s.Ratio:0.00}x** the empty store (p90 {s.Full.P90Ms:0.0} ms) | within 20% | {Met(s.Ratio <= 1.2)} |"));
         }
 
         if (recovery is { } r2)
         {
-            md.AppendLine(Inv($"| 4 | kill -9 {r2.KilledAfterSeconds:0} s into a {r2.Rows:N0}-row import, a second instance started at once (production defaults): the killed run reads abandoned | | {r2.AbandonedSeconds:0.0} s | | | | |"));
-            md.AppendLine(Inv($"| 4 | the same: the job runs again (runs: {string.Join("; ", r2.Runs)}; {r2.Stored:N0} figures stored) | | **{r2.RerunStartedSeconds:0.0} s** | | finished after {r2.RerunFinishedSeconds:0.0} s | < 60 s | {Met(r2.RerunStartedSeconds < 60)} |"));
+            md.AppendLine(Inv($"| 8 | kill -9 {r2.KilledAfterSeconds:0} s into a {r2.Rows:N0}-row import, a second instance started at once (production defaults): the killed run reads abandoned | | {r2.AbandonedSeconds:0.0} s | | | | |"));
+            md.AppendLine(Inv($"| 8 | the same: the job runs again (runs: {string.Join("; ", r2.Runs)}; {r2.Stored:N0} figures stored) | | **{r2.RerunStartedSeconds:0.0} s** | | finished after {r2.RerunFinishedSeconds:0.0} s | < 60 s | {Met(r2.RerunStartedSeconds < 60)} |"));
         }
     }
 
