@@ -100,7 +100,7 @@ public sealed class ReportReader(NpgsqlDataSource dataSource, SourceRegistry reg
         }
         catch (InvalidDataException ex)
         {
-            throw new ReportFileException($"无法读取“{payload.FileName}”：{ex.Message}");
+            throw new ReportFileException($"无法读取“{payload.FileName}”（是下载的填报模板吗？）：{ex.Message}");
         }
     }
 

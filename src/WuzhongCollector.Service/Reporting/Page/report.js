@@ -178,7 +178,7 @@ async function confirmPending() {
 function renderCompleteness() {
   const list = state.me.obligations.filter(o => o.department === department()).slice().reverse();
   const head = el('tr', {}, ['报告期', '截止日期', '状态', '完成日期', '尚缺指标', '最近报送'].map(h => el('th', {}, h)));
-  $('completeness').replaceChildren(head, ...list.map(o => el('tr', { dataset: { period: o.period, status: o.status } },
+  $('completeness').replaceChildren(head, ...list.map(o => el('tr', { dataset: { period: o.period, status: o.status, missing: o.missing.map(m => m.code).join(',') } },
     el('td', {}, o.period), el('td', {}, o.due),
     el('td', { class: `status-${o.status}` }, o.statusZh + (o.sample ? '（示例）' : '')),
     el('td', {}, o.completedOn || '—'),
