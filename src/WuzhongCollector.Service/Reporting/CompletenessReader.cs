@@ -13,7 +13,20 @@ public sealed record CompletenessReport(DateOnly Today, IReadOnlyList<Obligation
 /// <summary>Who has delivered what: every obligation of the reporting calendar judged against the stored submissions.</summary>
 public sealed class CompletenessReader(NpgsqlDataSource dataSource, ReportingPlan plan, TimeProvider timeProvider)
 {
-    private sealed record Row(string Department, string Period, DateTime SubmittedAt, string SubmittedBy, string[] Delivered, bool Sample);
+    private sealed class Row
+    {
+        public string Department { get; init; } = "";
+
+        public string Period { get; init; } = "";
+
+        public DateTime SubmittedAt { get; init; }
+
+        public string SubmittedBy { get; init; } = "";
+
+        public string[] Delivered { get; init; } = [];
+
+        public bool Sample { get; init; }
+    }
 
     public async Task<CompletenessReport> ReadAsync(DateTimeOffset? asOf, CancellationToken cancellationToken)
     {

@@ -23,6 +23,8 @@ public sealed class ReportStore(NpgsqlDataSource dataSource, ProgressSnapshot pr
     /// <summary>Null when another submission of the department is being stored right now.</summary>
     public async Task<StoredReport?> StoreAsync(CheckedReport report, string user, DateTimeOffset submittedAt, bool sample, CancellationToken cancellationToken)
     {
+        // PostgreSQL takes timestamps in UTC only.
+        submittedAt = submittedAt.ToUniversalTime();
         var obligation = report.Obligation;
         var sourceId = ReportTemplate.SourceId(obligation.Department);
         var payload = report.Payload;

@@ -61,7 +61,7 @@ public sealed class ReportingPlanTests
         ]);
         var plan = new ReportingPlan(settings, 2021, 2023);
 
-        Assert.Equal(20, plan.Obligations.Count);
+        Assert.Equal(16, plan.Obligations.Count);
         Assert.Equal(["2021-Q1", "2024-Q4"], [plan.Obligations[0].Period.Id, plan.Obligations[^1].Period.Id]);
         Assert.Equal(["INDUSTRIAL_ROBOTS_DEPLOYED"], plan.Obligations[^1].Rows.Select(r => r.Indicator.Code));
         var q3 = plan.Find("区工信局", Period.OfQuarter(2023, 3))!;

@@ -101,7 +101,14 @@ public sealed class ReportPageBrowserTests : IDisposable
         await page.WaitForSelectorAsync("body[data-checked='error']");
         Assert.Contains("含有公式（单元格 H4）", await page.TextContentAsync("#error"), StringComparison.Ordinal);
         await page.EvaluateAsync("() => { document.body.dataset.checked = ''; }");
-        await page.SetInputFilesAsync("#file", new FilePayload { Name = "huge.xlsx", MimeType = "application/octet-stream", Buffer = new byte[50 * 1024 * 1024] });
+        // By path, so the browser reads it from disk instead of Playwright sending 50 MB over its pipe.
+        var huge = Path.Combine(config.Directory, "huge.xlsx");
+        await using (var file = File.Create(huge))
+        {
+            file.SetLength(50 * 1024 * 1024);
+        }
+
+        await page.SetInputFilesAsync("#file", huge);
         await page.ClickAsync("#check-file");
         await page.WaitForSelectorAsync("body[data-checked='error']");
         Assert.Equal("文件过大：50.0 MB，上限为 5 MB。请上传下载的填报模板", await page.TextContentAsync("#error"));
