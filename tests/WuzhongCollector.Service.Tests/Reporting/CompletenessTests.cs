@@ -81,6 +81,20 @@ public sealed class CompletenessTests : IDisposable
         Assert.Equal(2, await host.ScalarAsync<long>("SELECT count(*) FROM report_submission"));
     }
 
+    [Fact]
+    public async Task Start_BadReportingFile_OrADepartmentUserWithoutItsDepartment_StopsStartUp()
+    {
+        config.WriteFile("reporting.yaml", "departments:\n  区工信局: { cadence: weekly }\n");
+        var error = await Assert.ThrowsAsync<WuzhongCollector.Service.Sources.ConfigurationException>(() => CollectorHost.StartAsync(config));
+        Assert.Equal("reporting.yaml:2: departments.区工信局.cadence: 'weekly' must be yearly, quarterly or monthly", Assert.Single(error.Errors).ToString());
+
+        File.Delete(Path.Combine(config.Directory, "reporting.yaml"));
+        var users = ReportingFixture.Users();
+        users.Remove("Security:Users:0:Department");
+        var options = await Assert.ThrowsAnyAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => CollectorHost.StartAsync(config, settings: users));
+        Assert.Contains("Security:Users 'kjj-zhang': needs a Name, a PasswordHash from 'hash-password' and Role admin, read-only, or department with its Department", options.Message, StringComparison.Ordinal);
+    }
+
     private static async Task SubmitAllAsync(ReportClient client, string period)
     {
         var fields = new Dictionary<string, string>();
