@@ -7,6 +7,7 @@ using Hangfire.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using WuzhongCollector.Core.Reporting;
+using WuzhongCollector.Service.Collection;
 
 namespace WuzhongCollector.Service.Reporting;
 
@@ -24,7 +25,7 @@ public sealed class ReportingReminderJob(
     TimeProvider timeProvider,
     ILogger<ReportingReminderJob> logger)
 {
-    public const string RecurringJobId = "system:reporting-reminder";
+    public const string RecurringJobId = RecurringJobSync.SystemJobPrefix + "reporting-reminder";
     public const string HttpClientName = "reporting-webhook";
 
     // Retried by the service's own retry filter (a few times, with its delays), like every job.

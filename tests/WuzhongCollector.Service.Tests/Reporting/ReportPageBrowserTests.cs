@@ -131,7 +131,8 @@ public sealed class ReportPageBrowserTests : IDisposable
     {
         var context = await session.Browser.NewContextAsync(new BrowserNewContextOptions { AcceptDownloads = true, Locale = "zh-CN", ViewportSize = new ViewportSize { Width = 1300, Height = 1000 } });
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(20_000);
+        // Generous: the first template a process writes loads ClosedXML, slow on a busy shared machine.
+        page.SetDefaultTimeout(90_000);
         await page.GotoAsync(host.BaseUrl + "/report");
         Assert.EndsWith("/report/login", page.Url, StringComparison.Ordinal);
         await page.FillAsync("#user", user);
