@@ -8,6 +8,8 @@ public enum RejectKind
     Missing,
     /// <summary>"…": the figure exists but is below the unit of measure.</summary>
     BelowUnit,
+    /// <summary>Left out on purpose by the source's mapping (<c>skip</c>, <c>unlisted: skip</c>): counted, never an error.</summary>
+    Skipped,
 }
 
 /// <summary>A record or cell that produced no observation, with where it was and why.</summary>
@@ -17,6 +19,7 @@ public sealed record Rejection(string Location, string Field, string? RawValue, 
     {
         RejectKind.Missing => "missing",
         RejectKind.BelowUnit => "below-unit",
+        RejectKind.Skipped => "skipped",
         _ => "error",
     };
 }

@@ -67,8 +67,9 @@ public static class CheckCommand
     {
         if (first is null)
         {
-            await output.WriteLineAsync($"FAILED {source.Id}: no records found{(source.Http is { } http ? $" at '{http.RecordsPath}'" : " under the header")}");
-            return 1;
+            // As a run decides (RunOutcomes): an answer without records (SDMX 404, NBS 501, an empty first page) is empty, not a failure.
+            await output.WriteLineAsync($"EMPTY {source.Id}: the source answered with no records{(source.Http is { RecordsPath.Length: > 0 } http ? $" at '{http.RecordsPath}'" : string.Empty)}; a run would record outcome 'empty' (nothing was stored)");
+            return 0;
         }
 
         await output.WriteLineAsync((first.IsTable ? "columns: " : "fields of the first record: ") + string.Join(", ", first.Fields.Keys.Where(k => !k.StartsWith('$'))));

@@ -65,8 +65,10 @@ public static class PreviewCommand
             var mapper = new RecordMapper(source.Mapping, registry.Catalogue);
             foreach (var record in SourceReader.Read(source, () => File.OpenRead(file), origin, cancellationToken))
             {
-                var (observation, rejection) = mapper.Map(record);
-                await printer.WriteAsync(record, observation, rejection);
+                foreach (var (observation, rejection) in mapper.MapAll(record))
+                {
+                    await printer.WriteAsync(record, observation, rejection);
+                }
             }
         }
         catch (InvalidDataException ex)

@@ -12,6 +12,7 @@ internal sealed class PreviewPrinter(TextWriter output, bool json, SourceDefinit
     private readonly List<Observation> observations = [];
     private int errors;
     private int missing;
+    private int skipped;
 
     public async Task WriteAsync(RawRecord record, Observation? observation, Rejection? rejection)
     {
@@ -35,6 +36,10 @@ internal sealed class PreviewPrinter(TextWriter output, bool json, SourceDefinit
         if (r.Kind == RejectKind.Error)
         {
             errors++;
+        }
+        else if (r.Kind == RejectKind.Skipped)
+        {
+            skipped++;
         }
         else
         {
@@ -67,8 +72,8 @@ internal sealed class PreviewPrinter(TextWriter output, bool json, SourceDefinit
         }
 
         await output.WriteLineAsync(json
-            ? PreviewCommand.Json(new { type = "summary", source = source.Id, file = origin, observations = unique.Count, errors, missing, written = 0 })
-            : $"{source.Id}: {unique.Count} observation(s) would be stored, {errors} reject(s), {missing} missing or below unit, from {origin}; nothing was written");
+            ? PreviewCommand.Json(new { type = "summary", source = source.Id, file = origin, observations = unique.Count, errors, missing, skipped, written = 0 })
+            : $"{source.Id}: {unique.Count} observation(s) would be stored, {errors} reject(s), {missing} missing or below unit, {(skipped > 0 ? $"{skipped} skipped by the mapping, " : string.Empty)}from {origin}; nothing was written");
         return errors > 0 ? 1 : 0;
     }
 

@@ -64,7 +64,7 @@ public sealed record FreshnessReport(DateOnly Today, IReadOnlyList<SourceFreshne
         var sources = registry.Sources.Values.OrderBy(s => s.Id, StringComparer.Ordinal).Select(s =>
         {
             var latest = delivered.Where(d => d.Source == s.Id).Select(d => (DateOnly?)d.LatestEnd).Max();
-            var fed = delivered.Where(d => d.Source == s.Id).Select(d => d.Indicator).Concat(Mentioned(s)).Distinct(StringComparer.Ordinal).ToList();
+            var fed = delivered.Where(d => d.Source == s.Id).Select(d => d.Indicator).Concat(s.Mapping.IndicatorCodes).Distinct(StringComparer.Ordinal).ToList();
             var lastDay = fed.Count == 0 ? new DateOnly(horizon.PlanEndYear, 12, 31) : fed.Max(LastDay);
             return new SourceFreshness(s.Id, s.Name, s.Freshness, s.Freshness is null ? null : FreshnessCheck.Evaluate(s.Freshness, latest, today, lastDay));
         }).ToList();
@@ -94,8 +94,5 @@ public sealed record FreshnessReport(DateOnly Today, IReadOnlyList<SourceFreshne
     }
 
     /// <summary>A source is expected to feed an indicator its mapping names, even before it ever delivered one.</summary>
-    private static bool Mentions(SourceDefinition source, string code) => Mentioned(source).Contains(code, StringComparer.Ordinal);
-
-    private static IEnumerable<string> Mentioned(SourceDefinition source) =>
-        (source.Mapping.Indicator.Const is { } constant ? [constant] : Array.Empty<string>()).Concat(source.Mapping.Indicator.Codes?.Values ?? []);
+    private static bool Mentions(SourceDefinition source, string code) => source.Mapping.IndicatorCodes.Contains(code, StringComparer.Ordinal);
 }

@@ -26,7 +26,7 @@ public sealed class CliVerbTests : IDisposable
 
         Assert.Equal(0, exit);
         var sources = Directory.GetFiles(Path.Combine(TestConfig.RepoRoot(), "config", "sources"), "*.yaml").Length;
-        Assert.Equal([$"OK: 44 indicators, {sources} source(s) in {Path.Combine(TestConfig.RepoRoot(), "config")}"], lines);
+        Assert.Equal([$"OK: {RepoCatalogue.Indicators} indicators, {sources} source(s) in {Path.Combine(TestConfig.RepoRoot(), "config")}"], lines);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class CliVerbTests : IDisposable
         var (exit, lines) = await RunAsync(["run", "robots"], settings);
 
         Assert.Equal(0, exit);
-        Assert.Equal(["run 1 partial: file exports/robots.csv; read 3 rows: 2 stored, 0 unchanged, 1 rejected, 0 missing | no retries"], lines);
+        Assert.Equal(["run 1 partial: file exports/robots.csv; read 3 rows: 2 stored, 0 unchanged, 1 rejected, 0 missing, 0 skipped | no retries"], lines);
         await using var connection = new NpgsqlConnection(settings["ConnectionStrings:Collector"]);
         Assert.Equal(2, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM observation"));
     }

@@ -66,6 +66,14 @@ public sealed class HttpJsonConnector(
 
             var body = HttpBodies.WithoutBom(answer.Body).ToArray();
             using var document = JsonRecordReader.Parse(body, origin);
+            if (OpenDataReader.IsEmpty(http, document.RootElement, origin, out var emptyMessage))
+            {
+                // The answer says the query has no data (NBS's returncode 501): kept, read as no records, and no more pages.
+                log.Step($"the answer says there is no data ('{http.Empty}'): {emptyMessage}");
+                pages.Add(new PageBody(200, body));
+                break;
+            }
+
             CheckEnvelope(source, document.RootElement, origin, log);
             pages.Add(new PageBody(200, body));
             if (http.Paging is not { } paging)
