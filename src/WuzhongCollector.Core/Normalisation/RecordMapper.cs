@@ -45,13 +45,23 @@ public sealed partial class RecordMapper(RecordMapping mapping, IndicatorCatalog
         var results = new (Observation?, Rejection?)[valueFields.Count];
         for (var i = 0; i < results.Length; i++)
         {
-            results[i] = MapValue(record, valueFields[i]);
+            var key = default(RecordKey);
+            var (observation, rejection) = MapValue(record, valueFields[i], ref key);
+            results[i] = (observation, rejection is null ? null : rejection with { IndicatorCode = key.Indicator, AreaCode = key.Area, Period = key.Period });
         }
 
         return results;
     }
 
-    private (Observation?, Rejection?) MapValue(RawRecord record, ValueField field)
+    /// <summary>What of the record's key was resolved before it was rejected.</summary>
+    private struct RecordKey
+    {
+        public string? Indicator;
+        public string? Area;
+        public Period? Period;
+    }
+
+    private (Observation?, Rejection?) MapValue(RawRecord record, ValueField field, ref RecordKey key)
     {
         var indicatorMap = field.Indicator is { } fixedCode ? FieldMap.Constant(fixedCode) : mapping.Indicator!;
         if (!Resolve(record, indicatorMap, "indicator", out var indicatorText, out var rejection))
@@ -64,10 +74,19 @@ public sealed partial class RecordMapper(RecordMapping mapping, IndicatorCatalog
             return (null, Reject(record, indicatorMap, "indicator", $"no indicator code for '{indicatorText}'; add it to mapping.indicator.codes"));
         }
 
-        if (!ResolveArea(record, out var area, out rejection) || !ResolvePeriod(record, out var period, out rejection))
+        key.Indicator = indicator.Code;
+        if (!ResolveArea(record, out var area, out rejection))
         {
             return (null, rejection);
         }
+
+        key.Area = area;
+        if (!ResolvePeriod(record, out var period, out rejection))
+        {
+            return (null, rejection);
+        }
+
+        key.Period = period;
 
         var settings = SettingsFor(record, field, indicator.Code);
         if (PeriodTypeProblem(record, indicatorMap, indicator, settings, ref period) is { } periodProblem)
@@ -75,6 +94,7 @@ public sealed partial class RecordMapper(RecordMapping mapping, IndicatorCatalog
             return (null, Reject(record, mapping.Period, "period", periodProblem));
         }
 
+        key.Period = period;
         var valueText = field.Value.Const ?? record.Get(field.Value.From!);
         var reading = ValueParser.Read(valueText);
         var valueWhere = Where(record, field.Value);
