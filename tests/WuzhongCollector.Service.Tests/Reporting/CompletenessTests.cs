@@ -30,12 +30,14 @@ public sealed class CompletenessTests : IDisposable
         await SubmitAllAsync(kjj, "2023-Q2");   // due 2023-07-20: late
         await SubmitAllAsync(kjj, "2023-Q3");   // due 2023-10-20: on time
 
+        // 区工信局 owes every collected indicator the catalogue makes it lead for, each quarter.
+        var gxjIndicators = host.Services.GetRequiredService<WuzhongCollector.Core.Reporting.ReportingPlan>().IndicatorsOf(ReportingFixture.Gxj).Count;
         var q2 = await host.Http.GetFromJsonAsync<JsonElement>("/api/reporting?period=2023-Q2");
         var q3 = await host.Http.GetFromJsonAsync<JsonElement>("/api/reporting?period=2023-Q3");
         Assert.Equal(("late", "2023-10-10", 0), Obligation(q2, ReportingFixture.Kjj));
-        Assert.Equal(("missing", null, 17), Obligation(q2, ReportingFixture.Gxj));
+        Assert.Equal(("missing", null, gxjIndicators), Obligation(q2, ReportingFixture.Gxj));
         Assert.Equal(("on-time", "2023-10-10", 0), Obligation(q3, ReportingFixture.Kjj));
-        Assert.Equal(("open", null, 17), Obligation(q3, ReportingFixture.Gxj));
+        Assert.Equal(("open", null, gxjIndicators), Obligation(q3, ReportingFixture.Gxj));
         var year = await host.Http.GetFromJsonAsync<JsonElement>("/api/reporting?period=2023&department=区科技局");
         Assert.Equal(["2023-Q1", "2023-Q2", "2023-Q3", "2023-Q4"], year.GetProperty("obligations").EnumerateArray().Select(o => o.GetProperty("period").GetString()));
         var bad = await host.Http.GetAsync("/api/reporting?period=2023-Q5");
@@ -46,7 +48,7 @@ public sealed class CompletenessTests : IDisposable
         var metrics = await host.Http.GetStringAsync("/metrics");
         Assert.Contains("wuzhong_reporting_overdue_obligations{department=\"区科技局\"} 9", metrics, StringComparison.Ordinal);
         Assert.Contains("wuzhong_reporting_overdue_obligations{department=\"区工信局\"} 10", metrics, StringComparison.Ordinal);
-        Assert.Contains("wuzhong_reporting_overdue_indicators{department=\"区工信局\"} 170", metrics, StringComparison.Ordinal);
+        Assert.Contains($"wuzhong_reporting_overdue_indicators{{department=\"区工信局\"}} {10 * gxjIndicators}", metrics, StringComparison.Ordinal);
 
         // The reminder: one post a day, however often the job runs, naming what fell due within the lookback.
         var job = host.Services.GetRequiredService<ReportingReminderJob>();

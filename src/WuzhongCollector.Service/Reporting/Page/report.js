@@ -4,7 +4,7 @@
 
 const STATUS_ZH = { normal: '公报', provisional: '快报', estimated: '预计', break: '口径调整' };
 const CHANGE_ZH = { new: '新增', revised: '修订', unchanged: '无变化（与现有数据一致）', rejected: '拒收', blank: '未填写' };
-const state = { me: null, antiforgery: null, pending: null, maxBytes: 5 * 1024 * 1024 };
+const state = { me: null, antiforgery: null, pending: null, shown: null, maxBytes: 5 * 1024 * 1024 };
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -76,6 +76,10 @@ function periodChanged() {
   const o = obligationsOf(department()).find(x => x.period === period());
   $('due').textContent = o ? `报送截止 ${o.due} · ${o.indicators} 项指标` : '';
   $('template').href = `/report/${encodeURIComponent(department())}/template?period=${encodeURIComponent(period())}`;
+  // Refreshing the obligations after a confirmation keeps the period, and with it the result just stored.
+  const shown = `${department()}|${period()}`;
+  if (state.shown === shown) return;
+  state.shown = shown;
   $('result').hidden = true;
   state.pending = null;
   loadRows();
