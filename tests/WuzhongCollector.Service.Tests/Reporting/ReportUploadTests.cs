@@ -36,8 +36,21 @@ public sealed class ReportUploadTests : IDisposable
         // The template shows the accepted figures; filled with them, it changes nothing.
         var path = Path.Combine(config.Directory, "q3.xlsx");
         await File.WriteAllBytesAsync(path, await client.TemplateAsync(ReportingFixture.Kjj, Q3));
-        ReportingFixture.Fill(path, (_, cell) =>
+        ReportingFixture.Fill(path, (sheet, cell) =>
         {
+            // One row per indicator due, with unit and target; protected but for value, status and remark; a status drop-down.
+            Assert.Equal(["DE_HIGH_TECH_ENTERPRISES", "UNICORN_CULTIVATION_ENTERPRISES", "RESEARCH_INSTITUTIONS_NEW"],
+                sheet.RowsUsed().Where(r => r.RowNumber() > ReportTemplate.HeaderRow).Select(r => r.Cell(1).GetString()));
+            Assert.Equal(("家", Q3), (cell("DE_HIGH_TECH_ENTERPRISES", ReportTemplate.Unit).GetString(), cell("DE_HIGH_TECH_ENTERPRISES", ReportTemplate.PeriodColumn).GetString()));
+            Assert.StartsWith("≥ ", cell("DE_HIGH_TECH_ENTERPRISES", ReportTemplate.Target).GetString(), StringComparison.Ordinal);
+            Assert.True(sheet.IsProtected);
+            Assert.Equal((true, true, false, false, false), (sheet.Cell(ReportTemplate.HeaderRow, 8).Style.Protection.Locked,
+                cell("DE_HIGH_TECH_ENTERPRISES", ReportTemplate.LastValue).Style.Protection.Locked, cell("DE_HIGH_TECH_ENTERPRISES", ReportTemplate.Value).Style.Protection.Locked,
+                cell("DE_HIGH_TECH_ENTERPRISES", ReportTemplate.Status).Style.Protection.Locked, cell("DE_HIGH_TECH_ENTERPRISES", ReportTemplate.Remark).Style.Protection.Locked));
+            var dropDown = Assert.Single(sheet.DataValidations);
+            Assert.Equal((XLAllowedValues.List, "\"公报,快报,预计\""), (dropDown.AllowedValues, dropDown.Value));
+            Assert.True(dropDown.Ranges.Single().Contains(cell("RESEARCH_INSTITUTIONS_NEW", ReportTemplate.Status).AsRange()));
+
             foreach (var code in new[] { "DE_HIGH_TECH_ENTERPRISES", "UNICORN_CULTIVATION_ENTERPRISES", "RESEARCH_INSTITUTIONS_NEW" })
             {
                 Assert.StartsWith(Q3 + " · ", cell(code, ReportTemplate.LastNote).GetString(), StringComparison.Ordinal);
