@@ -100,6 +100,25 @@ public sealed class ReportPageBrowserTests : IDisposable
         await page.ClickAsync("#check-file");
         await page.WaitForSelectorAsync("body[data-checked='error']");
         Assert.Contains("含有公式（单元格 H4）", await page.TextContentAsync("#error"), StringComparison.Ordinal);
+
+        // Another period's template, a file that is no template, a zip bomb: each refused as a whole, with the reason.
+        var q2 = await page.APIRequest.GetAsync($"{host.BaseUrl}/report/{ReportingFixture.Kjj}/template?period=2023-Q2");
+        var refused = new (string Name, byte[] File, string Message)[]
+        {
+            ("q2.xlsx", await q2.BodyAsync(), "这是另一份模板（吴中区数字经济指标填报表（区科技局，2023-Q2））"),
+            ("list.xlsx", ReportingFixture.Workbook(sheet => sheet.Cell(1, 1).SetValue<string>("指标名称")), "无法读取“list.xlsx”（是下载的填报模板吗？）"),
+            ("bomb.xlsx", ReportingFixture.ZipBomb(), "zip bomb"),
+        };
+        foreach (var (name, bytes, message) in refused)
+        {
+            await page.EvaluateAsync("() => { document.body.dataset.checked = ''; }");
+            await page.SetInputFilesAsync("#file", new FilePayload { Name = name, MimeType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Buffer = bytes });
+            await page.ClickAsync("#check-file");
+            await page.WaitForSelectorAsync("body[data-checked='error']");
+            Assert.Contains(message, await page.TextContentAsync("#error"), StringComparison.Ordinal);
+            Assert.Equal("未保存任何数据。", await page.TextContentAsync("#summary"));
+        }
+
         await page.EvaluateAsync("() => { document.body.dataset.checked = ''; }");
         // By path, so the browser reads it from disk instead of Playwright sending 50 MB over its pipe.
         var huge = Path.Combine(config.Directory, "huge.xlsx");

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Net;
 using System.Text.Json;
 using ClosedXML.Excel;
@@ -96,14 +95,14 @@ public sealed class ReportUploadTests : IDisposable
             refusals.Add((name, status, body.ValueKind == JsonValueKind.Object ? body.GetProperty("detail").GetString()! : ""));
         }
 
-        await Refused("wrong-template", Workbook(sheet => sheet.Cell(1, 1).SetValue<string>("指标名称")));
+        await Refused("wrong-template", ReportingFixture.Workbook(sheet => sheet.Cell(1, 1).SetValue<string>("指标名称")));
         await Refused("another-period", q2);
         await Refused("formula", Filled(q3, (sheet, cell) =>
         {
             cell("DE_HIGH_TECH_ENTERPRISES", ReportTemplate.Value).FormulaA1 = "=200+80";
             cell("DE_HIGH_TECH_ENTERPRISES", ReportTemplate.Status).SetValue<string>("快报");
         }));
-        await Refused("zip-bomb", ZipBomb());
+        await Refused("zip-bomb", ReportingFixture.ZipBomb());
         await Refused("csv", "指标代码,本期数值\nX,1\n"u8.ToArray());
 
         Assert.Equal(HttpStatusCode.BadRequest, refusals[0].Status);
@@ -178,37 +177,11 @@ public sealed class ReportUploadTests : IDisposable
         return (c.GetProperty("new").GetInt32(), c.GetProperty("revised").GetInt32(), c.GetProperty("unchanged").GetInt32(), c.GetProperty("rejected").GetInt32());
     }
 
-    private static byte[] Workbook(Action<IXLWorksheet> fill)
-    {
-        using var workbook = new XLWorkbook();
-        fill(workbook.AddWorksheet("Sheet1"));
-        using var stream = new MemoryStream();
-        workbook.SaveAs(stream);
-        return stream.ToArray();
-    }
-
     private byte[] Filled(byte[] template, Action<IXLWorksheet, Func<string, string, IXLCell>> fill)
     {
         var path = Path.Combine(config.Directory, Guid.NewGuid().ToString("N") + ".xlsx");
         File.WriteAllBytes(path, template);
         ReportingFixture.Fill(path, fill);
         return File.ReadAllBytes(path);
-    }
-
-    /// <summary>An .xlsx-shaped zip whose sheet inflates to 600 MiB of zeros from well under a megabyte.</summary>
-    private static byte[] ZipBomb()
-    {
-        using var buffer = new MemoryStream();
-        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            using var sheet = zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.SmallestSize).Open();
-            var zeros = new byte[1 << 20];
-            for (var i = 0; i < 600; i++)
-            {
-                sheet.Write(zeros);
-            }
-        }
-
-        return buffer.ToArray();
     }
 }

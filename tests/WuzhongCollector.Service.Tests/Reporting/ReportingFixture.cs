@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -71,6 +72,33 @@ public static class ReportingFixture
 
         fill(sheet, Cell);
         workbook.Save();
+    }
+
+    /// <summary>A workbook of one sheet, filled by <paramref name="fill"/>.</summary>
+    public static byte[] Workbook(Action<IXLWorksheet> fill)
+    {
+        using var workbook = new XLWorkbook();
+        fill(workbook.AddWorksheet("Sheet1"));
+        using var stream = new MemoryStream();
+        workbook.SaveAs(stream);
+        return stream.ToArray();
+    }
+
+    /// <summary>An .xlsx-shaped zip whose sheet inflates to 600 MiB of zeros from well under a megabyte.</summary>
+    public static byte[] ZipBomb()
+    {
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using var sheet = zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.SmallestSize).Open();
+            var zeros = new byte[1 << 20];
+            for (var i = 0; i < 600; i++)
+            {
+                sheet.Write(zeros);
+            }
+        }
+
+        return buffer.ToArray();
     }
 }
 
