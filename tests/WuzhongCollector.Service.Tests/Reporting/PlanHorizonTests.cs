@@ -46,14 +46,8 @@ public sealed class PlanHorizonTests : IDisposable
         await using var host = await StartAfterThePlanAsync(() => ReportingFixture.StartAsync(config, new FakeTimeProvider(AfterThePlan), new() { ["Reporting:DemoSubmissions"] = "true" }));
         var evaluation = await host.Http.GetFromJsonAsync<JsonElement>("/api/evaluation");
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumFactAttribute.ExecutablePath,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 }, Locale = "zh-CN" });
+        await using var chromium = await ChromiumSession.LaunchAsync();
+        var page = await chromium.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 }, Locale = "zh-CN" });
         page.SetDefaultTimeout(30_000);
         await page.GotoAsync(host.BaseUrl + "/plan");
         await page.WaitForSelectorAsync("body[data-ready='true']");

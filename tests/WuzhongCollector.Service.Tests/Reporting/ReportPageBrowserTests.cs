@@ -13,7 +13,7 @@ public sealed class ReportPageBrowserTests : IDisposable
     public async Task DepartmentUser_DownloadsFillsAndUploadsTheTemplate_SeesTheRejectAndTheFigures_Confirms_AndCompletenessChanges()
     {
         await using var host = await ReportingFixture.StartAsync(config);
-        await using var browser = await BrowserAsync();
+        await using var browser = await ChromiumSession.LaunchAsync();
         var page = await LoginAsync(browser, host, ReportingFixture.KjjUser);
         Assert.Equal([ReportingFixture.Kjj], await page.Locator("#department option").AllTextContentsAsync());
         await page.SelectOptionAsync("#period", Q3);
@@ -66,7 +66,7 @@ public sealed class ReportPageBrowserTests : IDisposable
     public async Task DepartmentUser_IsRefusedAnotherDepartmentsIndicators_AndBadFilesGetAMessageOnThePage()
     {
         await using var host = await ReportingFixture.StartAsync(config);
-        await using var browser = await BrowserAsync();
+        await using var browser = await ChromiumSession.LaunchAsync();
         var page = await LoginAsync(browser, host, ReportingFixture.KjjUser);
         await page.SelectOptionAsync("#period", Q3);
 
@@ -134,19 +134,7 @@ public sealed class ReportPageBrowserTests : IDisposable
         Assert.Equal(0, await host.ScalarAsync<long>("SELECT (SELECT count(*) FROM run) + (SELECT count(*) FROM observation) + (SELECT count(*) FROM report_submission)"));
     }
 
-    private static async Task<BrowserSession> BrowserAsync()
-    {
-        var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumFactAttribute.ExecutablePath,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-        return new BrowserSession(playwright, browser);
-    }
-
-    private static async Task<IPage> LoginAsync(BrowserSession session, CollectorHost host, string user)
+    private static async Task<IPage> LoginAsync(ChromiumSession session, CollectorHost host, string user)
     {
         var context = await session.Browser.NewContextAsync(new BrowserNewContextOptions { AcceptDownloads = true, Locale = "zh-CN", ViewportSize = new ViewportSize { Width = 1300, Height = 1000 } });
         var page = await context.NewPageAsync();
@@ -159,14 +147,5 @@ public sealed class ReportPageBrowserTests : IDisposable
         await page.ClickAsync("#login");
         await page.WaitForSelectorAsync("body[data-ready='true']");
         return page;
-    }
-
-    private sealed record BrowserSession(IPlaywright Playwright, IBrowser Browser) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await Browser.DisposeAsync();
-            Playwright.Dispose();
-        }
     }
 }
