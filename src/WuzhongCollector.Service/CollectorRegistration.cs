@@ -13,6 +13,7 @@ using WuzhongCollector.Service.Demo;
 using WuzhongCollector.Service.Operations;
 using WuzhongCollector.Service.Plan;
 using WuzhongCollector.Service.Query;
+using WuzhongCollector.Service.Reporting;
 using WuzhongCollector.Service.Retention;
 using WuzhongCollector.Service.Security;
 using WuzhongCollector.Service.Sources;
@@ -39,6 +40,7 @@ public static class CollectorRegistration
         var registry = SourceRegistry.Load(paths);
         services.AddSingleton(registry);
         services.AddPlanMonitoring(paths, registry.Catalogue);
+        services.AddReporting(paths, registry.Catalogue);
         if (registry.Errors.Count > 0 && !options.StartDespiteSourceErrors)
         {
             throw new ConfigurationException(registry.Errors);
@@ -139,6 +141,7 @@ public static class CollectorRegistration
         read.MapQueryApi();
         app.MapPlanMonitoring(read);
         app.MapOperations(read);
+        app.MapReporting(read);
         if (app.Services.GetRequiredService<SelfAddress>().DemoEnabled)
         {
             app.MapDemoApi();

@@ -145,12 +145,25 @@ public static class CatalogueLoader
             errors.Add(YamlNodes.Error(file, map, $"{at}.targets", "at least one target is required"));
         }
 
+        int? trackedUntil = null;
+        if (YamlNodes.Scalar(map, "trackedUntil") is { } trackedText)
+        {
+            if (int.TryParse(trackedText, NumberStyles.None, CultureInfo.InvariantCulture, out var tracked) && tracked is >= 2000 and <= 2100)
+            {
+                trackedUntil = tracked;
+            }
+            else
+            {
+                errors.Add(YamlNodes.Error(file, YamlNodes.Child(map, "trackedUntil")!, $"{at}.trackedUntil", "must be a year (the last year figures are expected, after the plan ended)"));
+            }
+        }
+
         if (kind is null || code.Length == 0)
         {
             return null;
         }
 
         return new Indicator(code, nameZh, nameEn, unit, kind.Value, section, departments, targets, planText,
-            YamlNodes.Scalar(map, "derivedFrom"), YamlNodes.Scalar(map, "formula"), YamlNodes.Scalar(map, "note"));
+            YamlNodes.Scalar(map, "derivedFrom"), YamlNodes.Scalar(map, "formula"), YamlNodes.Scalar(map, "note"), trackedUntil);
     }
 }

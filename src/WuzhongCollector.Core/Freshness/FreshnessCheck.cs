@@ -3,11 +3,14 @@ namespace WuzhongCollector.Core.Freshness;
 /// <summary>Pure staleness arithmetic: which period should be in by today, and is it.</summary>
 public static class FreshnessCheck
 {
-    /// <summary>The end of the latest period whose figure is due on or before <paramref name="today"/>.</summary>
-    public static DateOnly ExpectedLatestPeriodEnd(FreshnessRule rule, DateOnly today)
+    /// <summary>
+    /// The end of the latest period whose figure is due on or before <paramref name="today"/>, and not after
+    /// <paramref name="horizon"/> (the last day figures are expected at all: the plan's end, for most indicators).
+    /// </summary>
+    public static DateOnly ExpectedLatestPeriodEnd(FreshnessRule rule, DateOnly today, DateOnly? horizon = null)
     {
         var end = PeriodEndBefore(rule.Cadence, today);
-        while (end.AddDays(rule.PublicationLagDays) > today)
+        while (end.AddDays(rule.PublicationLagDays) > today || end > horizon)
         {
             end = PeriodEndBefore(rule.Cadence, end);
         }
@@ -15,9 +18,9 @@ public static class FreshnessCheck
         return end;
     }
 
-    public static FreshnessState Evaluate(FreshnessRule rule, DateOnly? latestPeriodEnd, DateOnly today)
+    public static FreshnessState Evaluate(FreshnessRule rule, DateOnly? latestPeriodEnd, DateOnly today, DateOnly? horizon = null)
     {
-        var expected = ExpectedLatestPeriodEnd(rule, today);
+        var expected = ExpectedLatestPeriodEnd(rule, today, horizon);
         if (latestPeriodEnd is { } latest && latest >= expected)
         {
             return new FreshnessState(false, latest, expected, null, 0);
@@ -33,8 +36,8 @@ public static class FreshnessCheck
     /// An indicator fed by several sources is judged by the most demanding one: the rule expecting the latest
     /// period.
     /// </summary>
-    public static FreshnessState? Evaluate(IEnumerable<FreshnessRule> rules, DateOnly? latestPeriodEnd, DateOnly today) =>
-        rules.Select(r => Evaluate(r, latestPeriodEnd, today))
+    public static FreshnessState? Evaluate(IEnumerable<FreshnessRule> rules, DateOnly? latestPeriodEnd, DateOnly today, DateOnly? horizon = null) =>
+        rules.Select(r => Evaluate(r, latestPeriodEnd, today, horizon))
             .OrderByDescending(s => s.ExpectedPeriodEnd)
             .ThenByDescending(s => s.OverdueDays)
             .FirstOrDefault();

@@ -12,6 +12,12 @@ public sealed record MonitoringSettings
     /// <summary>The year before the plan starts: the baseline of progress and of the derived growth rate.</summary>
     public int BaseYear { get; init; } = 2020;
 
+    /// <summary>
+    /// The plan's last year (2021–2023: 2023). Reporting obligations and freshness end with it, unless an indicator's
+    /// <c>trackedUntil</c> in the catalogue says later; after it, the plan page leads with the final evaluation.
+    /// </summary>
+    public int PlanEndYear { get; init; } = 2023;
+
     /// <summary>Projected progress at the target year (share of the way from baseline to target) needed for "on track".</summary>
     public decimal OnTrackFrom { get; init; } = 1.0m;
 

@@ -10,7 +10,7 @@ namespace WuzhongCollector.Core.Monitoring;
 /// <summary>Reads <c>config/monitoring.yaml</c>, reporting every problem with its line. A missing file means the defaults.</summary>
 public static class MonitoringSettingsLoader
 {
-    private static readonly string[] TopKeys = ["baseYear", "status", "outliers", "ranges"];
+    private static readonly string[] TopKeys = ["baseYear", "planEndYear", "status", "outliers", "ranges"];
     private static readonly string[] StatusKeys = ["onTrackFrom", "atRiskFrom"];
     private static readonly string[] OutlierKeys = ["threshold", "minPoints"];
     private static readonly string[] RangesKeys = ["dimensions", "indicators"];
@@ -55,6 +55,7 @@ public static class MonitoringSettingsLoader
         YamlNodes.CheckKeys(file, root, string.Empty, TopKeys, errors);
         var defaults = new MonitoringSettings();
         var baseYear = (int)Number(file, root, "baseYear", "baseYear", defaults.BaseYear, 2000, 2100, errors);
+        var planEndYear = (int)Number(file, root, "planEndYear", "planEndYear", Math.Max(defaults.PlanEndYear, baseYear + 1), baseYear + 1, 2100, errors);
 
         var onTrack = defaults.OnTrackFrom;
         var atRisk = defaults.AtRiskFrom;
@@ -117,6 +118,7 @@ public static class MonitoringSettingsLoader
         var settings = new MonitoringSettings
         {
             BaseYear = baseYear,
+            PlanEndYear = planEndYear,
             OnTrackFrom = onTrack,
             AtRiskFrom = atRisk,
             OutlierThreshold = threshold,

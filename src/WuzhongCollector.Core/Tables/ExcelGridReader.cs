@@ -82,7 +82,7 @@ public static class ExcelGridReader
     /// Reads the zip's directory (sizes only, nothing is inflated) and refuses a workbook that would expand to
     /// more than <see cref="MaxExpandedBytes"/>, or whose parts compress implausibly well, in bounded time and memory.
     /// </summary>
-    private static void RefuseZipBomb(Stream stream, string origin)
+    internal static void RefuseZipBomb(Stream stream, string origin)
     {
         if (!stream.CanSeek || stream.Length < 4)
         {

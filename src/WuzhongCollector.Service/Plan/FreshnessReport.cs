@@ -24,7 +24,7 @@ public sealed record FreshnessReport(DateOnly Today, IReadOnlyList<SourceFreshne
     /// Reads the latest period each source delivered for each indicator (as of <paramref name="asOf"/>, or now)
     /// and judges sources and indicators against the sources' declared cadence and publication lag.
     /// </summary>
-    public static async Task<FreshnessReport> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, SourceRegistry registry,
+    public static async Task<FreshnessReport> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, SourceRegistry registry, Horizon horizon,
         DateTimeOffset now, DateTimeOffset? asOf, CancellationToken cancellationToken)
     {
         // Now: the writer keeps the latest period per source and indicator, so the cost follows the number of
@@ -34,15 +34,26 @@ public sealed record FreshnessReport(DateOnly Today, IReadOnlyList<SourceFreshne
             : "SELECT source_id AS Source, indicator_code AS Indicator, max(period_end) AS LatestEnd FROM observation WHERE recorded_at <= @asOf GROUP BY 1, 2";
         var delivered = (await connection.QueryAsync<(string Source, string Indicator, DateTime LatestEnd)>(
             new CommandDefinition(sql, new { asOf = asOf?.ToUniversalTime() }, transaction, cancellationToken: cancellationToken))).ToList();
-        return Evaluate(registry, delivered.Select(d => (d.Source, d.Indicator, DateOnly.FromDateTime(d.LatestEnd))).ToList(), DateInChina(asOf ?? now));
+        return Evaluate(registry, horizon, delivered.Select(d => (d.Source, d.Indicator, DateOnly.FromDateTime(d.LatestEnd))).ToList(), DateInChina(asOf ?? now));
     }
 
-    public static FreshnessReport Evaluate(SourceRegistry registry, IReadOnlyList<(string Source, string Indicator, DateOnly LatestEnd)> delivered, DateOnly today)
+    /// <summary>
+    /// How far figures are expected: an indicator's until the end of its last tracked year (the plan's end unless the
+    /// catalogue's trackedUntil says later), a source's until the latest of the indicators it feeds. Indicators a
+    /// department reports are also expected at the reporting cadence and due date.
+    /// </summary>
+    public sealed record Horizon(int PlanEndYear, IReadOnlyDictionary<string, FreshnessRule> ReportRules);
+
+    public static FreshnessReport Evaluate(SourceRegistry registry, Horizon horizon, IReadOnlyList<(string Source, string Indicator, DateOnly LatestEnd)> delivered, DateOnly today)
     {
+        var catalogue = registry.Catalogue;
+        DateOnly LastDay(string code) => new(catalogue.Find(code)?.LastTrackedYear(horizon.PlanEndYear) ?? horizon.PlanEndYear, 12, 31);
         var sources = registry.Sources.Values.OrderBy(s => s.Id, StringComparer.Ordinal).Select(s =>
         {
             var latest = delivered.Where(d => d.Source == s.Id).Select(d => (DateOnly?)d.LatestEnd).Max();
-            return new SourceFreshness(s.Id, s.Name, s.Freshness, s.Freshness is null ? null : FreshnessCheck.Evaluate(s.Freshness, latest, today));
+            var fed = delivered.Where(d => d.Source == s.Id).Select(d => d.Indicator).Concat(s.Mapping.IndicatorCodes).Distinct(StringComparer.Ordinal).ToList();
+            var lastDay = fed.Count == 0 ? new DateOnly(horizon.PlanEndYear, 12, 31) : fed.Max(LastDay);
+            return new SourceFreshness(s.Id, s.Name, s.Freshness, s.Freshness is null ? null : FreshnessCheck.Evaluate(s.Freshness, latest, today, lastDay));
         }).ToList();
 
         var indicators = new Dictionary<string, IndicatorFreshness>(StringComparer.Ordinal);
@@ -54,8 +65,16 @@ public sealed record FreshnessReport(DateOnly Today, IReadOnlyList<SourceFreshne
                 .OrderBy(s => s.Id, StringComparer.Ordinal)
                 .ToList();
             var latest = delivered.Where(d => d.Indicator == code).Select(d => (DateOnly?)d.LatestEnd).Max();
-            var state = FreshnessCheck.Evaluate(feeding.Select(s => s.Freshness).OfType<FreshnessRule>(), latest, today);
-            indicators[indicator.Code] = new IndicatorFreshness(indicator.Code, feeding.Select(s => s.Id).ToList(), state);
+            var rules = feeding.Select(s => s.Freshness).OfType<FreshnessRule>().ToList();
+            var names = feeding.Select(s => s.Id).ToList();
+            if (horizon.ReportRules.TryGetValue(code, out var reported))
+            {
+                rules.Add(reported);
+                names.Add("report");
+            }
+
+            var state = FreshnessCheck.Evaluate(rules, latest, today, LastDay(code));
+            indicators[indicator.Code] = new IndicatorFreshness(indicator.Code, names, state);
         }
 
         return new FreshnessReport(today, sources, indicators);

@@ -3,13 +3,17 @@ using WuzhongCollector.Core.Catalogue;
 using WuzhongCollector.Core.Monitoring;
 using WuzhongCollector.Core.Progress;
 using WuzhongCollector.Core.Quality;
+using WuzhongCollector.Core.Reporting;
 using WuzhongCollector.Service.Sources;
 
 namespace WuzhongCollector.Service.Plan;
 
 /// <summary>Reads the current figures and judges every indicator with the Core rules: the one path to a <see cref="PlanReport"/>.</summary>
-public sealed class PlanReader(NpgsqlDataSource dataSource, SourceRegistry registry, MonitoringSettings settings, TimeProvider timeProvider)
+public sealed class PlanReader(NpgsqlDataSource dataSource, SourceRegistry registry, MonitoringSettings settings, ReportingPlan reporting, TimeProvider timeProvider)
 {
+    private readonly FreshnessReport.Horizon horizon = new(settings.PlanEndYear,
+        reporting.Settings.Assignments.ToDictionary(a => a.Indicator.Code, a => a.Rule, StringComparer.Ordinal));
+
     public MonitoringSettings Settings => settings;
 
     public async Task<PlanReport> ReadAsync(string area, DateTimeOffset? asOf, CancellationToken cancellationToken)
@@ -23,7 +27,7 @@ public sealed class PlanReader(NpgsqlDataSource dataSource, SourceRegistry regis
         var catalogue = registry.Catalogue;
         var now = timeProvider.GetUtcNow();
         var figures = await CurrentFigures.LoadAsync(connection, transaction, catalogue.Indicators.Select(i => i.Code).ToList(), area, asOf, cancellationToken);
-        var freshness = await FreshnessReport.ReadAsync(connection, transaction, registry, now, asOf, cancellationToken);
+        var freshness = await FreshnessReport.ReadAsync(connection, transaction, registry, horizon, now, asOf, cancellationToken);
         var indicators = catalogue.Indicators.Select(i => Judge(i, figures, freshness.Indicators.GetValueOrDefault(i.Code))).ToList();
         return new PlanReport(area, asOf, now, freshness, indicators);
     }

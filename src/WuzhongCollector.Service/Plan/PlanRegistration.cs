@@ -33,6 +33,7 @@ public static class PlanRegistration
     public static WebApplication MapPlanMonitoring(this WebApplication app, IEndpointRouteBuilder read)
     {
         read.MapProgressApi();
+        read.MapEvaluationApi();
         read.MapRevisionsApi();
         read.MapQualityApi();
         read.MapExportApi();

@@ -26,7 +26,7 @@ public sealed class CollectorAuthenticationHandler(
         {
             var token = header["Bearer ".Length..].Trim();
             var match = security.Value.Tokens.FirstOrDefault(t => PasswordHashes.TokenMatches(t.Sha256, token));
-            return Task.FromResult(match is null ? AuthenticateResult.Fail("unknown token") : Success("token:" + match.Name, match.Role));
+            return Task.FromResult(match is null ? AuthenticateResult.Fail("unknown token") : Success("token:" + match.Name, match.Role, match.Department));
         }
 
         if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
@@ -44,7 +44,7 @@ public sealed class CollectorAuthenticationHandler(
             var colon = decoded.IndexOf(':', StringComparison.Ordinal);
             var (name, password) = colon < 0 ? (decoded, string.Empty) : (decoded[..colon], decoded[(colon + 1)..]);
             var user = security.Value.Users.FirstOrDefault(u => string.Equals(u.Name, name, StringComparison.Ordinal));
-            return Task.FromResult(PasswordHashes.Verify(user?.PasswordHash, password) ? Success(user!.Name, user.Role) : AuthenticateResult.Fail("wrong user name or password"));
+            return Task.FromResult(PasswordHashes.Verify(user?.PasswordHash, password) ? Success(user!.Name, user.Role, user.Department) : AuthenticateResult.Fail("wrong user name or password"));
         }
 
         return Task.FromResult(AuthenticateResult.NoResult());
@@ -57,9 +57,18 @@ public sealed class CollectorAuthenticationHandler(
         return Task.CompletedTask;
     }
 
-    private AuthenticateResult Success(string name, string role)
+    private AuthenticateResult Success(string name, string role, string? department) =>
+        AuthenticateResult.Success(new AuthenticationTicket(Principal(name, role, department, SchemeName), SchemeName));
+
+    /// <summary>The principal of a user or token: its name, its role and, for a department's user, its department.</summary>
+    public static ClaimsPrincipal Principal(string name, string role, string? department, string scheme)
     {
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role)], SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        List<Claim> claims = [new(ClaimTypes.Name, name), new(ClaimTypes.Role, role)];
+        if (role == Roles.Department && department is not null)
+        {
+            claims.Add(new Claim(Roles.DepartmentClaim, department));
+        }
+
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
     }
 }

@@ -34,8 +34,14 @@ public sealed class UserOptions
     /// <summary>ASP.NET Core Identity's PBKDF2 hash, as printed by the <c>hash-password</c> verb.</summary>
     public string PasswordHash { get; set; } = "";
 
-    /// <summary>admin, or read-only (sees everything, cannot trigger, requeue or delete). <value>The default is read-only.</value></summary>
+    /// <summary>
+    /// admin, read-only (sees everything, cannot trigger, requeue or delete), or department (reports its own
+    /// indicators at /report, nothing else). <value>The default is read-only.</value>
+    /// </summary>
     public string Role { get; set; } = Roles.ReadOnly;
+
+    /// <summary>For role department: the department (责任单位) as config/reporting.yaml and the catalogue name it, e.g. 区工信局.</summary>
+    public string? Department { get; set; }
 }
 
 public sealed class TokenOptions
@@ -45,8 +51,11 @@ public sealed class TokenOptions
     /// <summary>SHA-256 of the token, in hex, as printed by the <c>new-token</c> verb. Tokens are random, so a fast hash is enough.</summary>
     public string Sha256 { get; set; } = "";
 
-    /// <summary>admin or read-only. <value>The default is admin.</value></summary>
+    /// <summary>admin, read-only, or department. <value>The default is admin.</value></summary>
     public string Role { get; set; } = Roles.Admin;
+
+    /// <summary>For role department: the department the token reports for.</summary>
+    public string? Department { get; set; }
 }
 
 public static class Roles
@@ -54,7 +63,17 @@ public static class Roles
     public const string Admin = "admin";
     public const string ReadOnly = "read-only";
 
+    /// <summary>A department's user: sees and submits its own indicators at /report; no dashboard, no closed read API.</summary>
+    public const string Department = "department";
+
+    /// <summary>The claim naming a department user's department.</summary>
+    public const string DepartmentClaim = "wuzhong:department";
+
+    /// <summary>Roles of the dashboard and the read API.</summary>
     public static bool IsKnown(string role) => role is Admin or ReadOnly;
+
+    public static bool IsValid(string role, string? department) =>
+        IsKnown(role) ? string.IsNullOrWhiteSpace(department) : role == Department && !string.IsNullOrWhiteSpace(department);
 }
 
 /// <summary>Refuses to start on a malformed user, token or proxy entry rather than locking people out at run time.</summary>
@@ -65,17 +84,17 @@ public sealed class SecurityOptionsValidator : IValidateOptions<SecurityOptions>
         var errors = new List<string>();
         foreach (var user in options.Users)
         {
-            if (string.IsNullOrWhiteSpace(user.Name) || !Roles.IsKnown(user.Role) || !PasswordHashes.LooksValid(user.PasswordHash))
+            if (string.IsNullOrWhiteSpace(user.Name) || !Roles.IsValid(user.Role, user.Department) || !PasswordHashes.LooksValid(user.PasswordHash))
             {
-                errors.Add($"Security:Users '{user.Name}': needs a Name, a PasswordHash from 'hash-password' and Role admin or read-only");
+                errors.Add($"Security:Users '{user.Name}': needs a Name, a PasswordHash from 'hash-password' and Role admin, read-only, or department with its Department");
             }
         }
 
         foreach (var token in options.Tokens)
         {
-            if (string.IsNullOrWhiteSpace(token.Name) || !Roles.IsKnown(token.Role) || token.Sha256.Length != 64 || !token.Sha256.All(Uri.IsHexDigit))
+            if (string.IsNullOrWhiteSpace(token.Name) || !Roles.IsValid(token.Role, token.Department) || token.Sha256.Length != 64 || !token.Sha256.All(Uri.IsHexDigit))
             {
-                errors.Add($"Security:Tokens '{token.Name}': needs a Name, a 64-hex-digit Sha256 from 'new-token' and Role admin or read-only");
+                errors.Add($"Security:Tokens '{token.Name}': needs a Name, a 64-hex-digit Sha256 from 'new-token' and Role admin, read-only, or department with its Department");
             }
         }
 

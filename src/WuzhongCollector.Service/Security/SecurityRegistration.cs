@@ -3,6 +3,7 @@ using Hangfire;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
+using WuzhongCollector.Service.Reporting;
 
 namespace WuzhongCollector.Service.Security;
 
@@ -16,7 +17,13 @@ public static class SecurityRegistration
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>();
         services.AddAuthentication(CollectorAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, CollectorAuthenticationHandler>(CollectorAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, CollectorAuthenticationHandler>(CollectorAuthenticationHandler.SchemeName, null)
+            .AddCookie(ReportLogin.CookieScheme, ReportLogin.ConfigureCookie);
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "wuzhong.antiforgery";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+        });
         services.AddAuthorizationBuilder()
             .AddPolicy(ReadPolicy, p => p.RequireRole(Roles.Admin, Roles.ReadOnly))
             .AddPolicy(AdminPolicy, p => p.RequireRole(Roles.Admin));
@@ -44,6 +51,8 @@ public static class SecurityRegistration
 
         app.UseAuthentication();
         app.UseAuthorization();
+        // Form posts (the department's report and its login) carry an antiforgery token; the middleware checks it.
+        app.UseAntiforgery();
         return app;
     }
 

@@ -35,9 +35,10 @@ public sealed class ApiReferenceTests : IDisposable
         Assert.Superset(new HashSet<string>
         {
             "/api/progress", "/api/progress/{code}", "/api/freshness", "/api/series/{code}/revisions", "/api/quality/flags",
-            "/api/export/observations", "/api/export/progress",
+            "/api/export/observations", "/api/export/progress", "/api/evaluation", "/api/reporting",
         }, paths);
         Assert.DoesNotContain("/plan", paths);
+        Assert.DoesNotContain("/report", paths);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 
 namespace WuzhongCollector.Service.Tests.Security;
 
@@ -55,8 +56,16 @@ public sealed class AuthMatrixTests : IDisposable
         Assert.NotEqual(HttpStatusCode.NoContent, viewerTrigger);
         Assert.Equal(0, await host.ScalarAsync<long>("SELECT count(*) FROM hangfire.job"));
 
-        var adminTrigger = await StatusAsync(host, HttpMethod.Post, "/hangfire/recurring/trigger", Credentials.Basic(Credentials.AdminUser, Credentials.AdminPassword), Form("robots"));
-        Assert.Equal(HttpStatusCode.NoContent, adminTrigger);
+        // With ASP.NET Core's antiforgery registered (the /report forms), the dashboard wants the token its pages carry.
+        var withoutToken = await StatusAsync(host, HttpMethod.Post, "/hangfire/recurring/trigger", Credentials.Basic(Credentials.AdminUser, Credentials.AdminPassword), Form("robots"));
+        Assert.Equal(HttpStatusCode.Forbidden, withoutToken);
+        var header = Regex.Match(adminHtml, "<meta name=\"csrf-header\" content=\"([^\"]+)\">");
+        var token = Regex.Match(adminHtml, "<meta name=\"csrf-token\" content=\"([^\"]+)\">");
+        Assert.True(header.Success && token.Success);
+        var trigger = Credentials.Remote(HttpMethod.Post, "/hangfire/recurring/trigger", Credentials.Basic(Credentials.AdminUser, Credentials.AdminPassword), Form("robots"));
+        trigger.Headers.Add(header.Groups[1].Value, System.Net.WebUtility.HtmlDecode(token.Groups[1].Value));
+        using var adminTrigger = await host.Http.SendAsync(trigger);
+        Assert.Equal(HttpStatusCode.NoContent, adminTrigger.StatusCode);
         Assert.Equal(1, await host.ScalarAsync<long>("SELECT count(*) FROM hangfire.job"));
     }
 

@@ -56,7 +56,73 @@ async function load() {
   renderDepartments(plan);
   renderSections(plan);
   applyFilters();
+  const [evaluation, reporting] = await Promise.all([getJson('/api/evaluation'), getJson('/api/reporting')]);
+  renderEvaluation(evaluation);
+  renderReporting(reporting);
   document.body.dataset.ready = 'true';
+}
+
+const VERDICT_ZH = { met: '达成', 'not-met': '未达成', 'no-data': '无法评估' };
+
+// A finished plan leads with its final evaluation: each target met or not at its year, with the deciding figure.
+function renderEvaluation(evaluation) {
+  const section = document.getElementById('evaluation');
+  section.hidden = !evaluation.finished;
+  if (!evaluation.finished) return;
+  const c = evaluation.counts;
+  document.getElementById('evaluation-title').textContent = `终期评估（规划期 ${state.plan.settings.baseYear + 1}–${evaluation.planEndYear} 年已结束）`;
+  document.getElementById('evaluation-meta').textContent =
+    `${evaluation.targets.length} 项目标：达成 ${c.met}，未达成 ${c['not-met']}，无法评估 ${c['no-data']}（缺少目标年数据）。判定数据取目标年年末及之前的最新数据。`;
+  const head = el('tr', {}, ['指标', '目标', '结论', '判定数据', '数据状态', '来源'].map(h => el('th', {}, h)));
+  document.getElementById('evaluation-table').replaceChildren(head, ...evaluation.targets.map(t => el('tr', {
+    class: 'evaluation-row', dataset: { indicator: t.code, year: String(t.year), verdict: t.verdict },
+  },
+  el('td', {}, el('div', { class: 'name' }, t.nameZh), el('div', { class: 'code' }, t.code)),
+  el('td', {}, `${comparator(t.comparator)} ${num(t.target)} ${unitText(t.unit)}`, el('div', { class: 'sub' }, `${t.year} 年`)),
+  el('td', { class: `verdict verdict-${t.verdict}` }, t.verdictZh),
+  el('td', {}, t.figure ? [num(t.figure.value), el('div', { class: 'sub' }, t.figure.period)] : '—'),
+  el('td', {}, t.figure && t.figure.statusZh ? t.figure.statusZh : '—'),
+  el('td', { class: 'sub' }, t.figure && t.figure.source ? t.figure.source : '—'))));
+}
+
+const DELIVERY_ZH = { 'on-time': '按时报送', late: '逾期报送', missing: '未报送', open: '未到期' };
+
+// Who has delivered what: one period at a time (the latest due one first), every department owing for it.
+function renderReporting(reporting) {
+  const section = document.getElementById('reporting');
+  section.hidden = reporting.obligations.length === 0;
+  if (section.hidden) return;
+  const periods = [...new Set(reporting.obligations.map(o => o.period))]
+    .sort((a, b) => periodEnd(b).localeCompare(periodEnd(a)) || b.localeCompare(a));
+  const due = reporting.obligations.filter(o => o.due <= reporting.today).map(o => o.period);
+  const select = document.getElementById('reporting-period');
+  select.replaceChildren(...periods.map(p => el('option', { value: p }, p)));
+  select.value = periods.find(p => due.includes(p)) || periods[periods.length - 1];
+  const show = () => {
+    const rows = reporting.obligations.filter(o => o.period === select.value);
+    const late = reporting.obligations.filter(o => o.status === 'missing').length;
+    document.getElementById('reporting-meta').textContent =
+      `今天 ${reporting.today} · 全部报告期共 ${reporting.obligations.length} 项报送任务，逾期未报 ${late} 项 · 部门账号在 /report 填报`;
+    const head = el('tr', {}, ['责任单位', '报告期', '截止日期', '状态', '完成日期', '尚缺指标', '最近报送'].map(h => el('th', {}, h)));
+    document.getElementById('reporting-table').replaceChildren(head, ...rows.map(o => el('tr', {
+      class: 'reporting-row', dataset: { department: o.department, period: o.period, status: o.status },
+    },
+    el('td', {}, o.department), el('td', {}, o.period), el('td', {}, o.due),
+    el('td', { class: `delivery-${o.status}` }, (DELIVERY_ZH[o.status] || o.status) + (o.sample ? '（示例）' : '')),
+    el('td', {}, o.completedOn || '—'),
+    el('td', {}, o.missing.length ? `${o.missing.length} / ${o.indicators}：` + o.missing.map(m => m.nameZh).join('、') : '—'),
+    el('td', { class: 'sub' }, o.lastSubmittedAt ? `${new Date(o.lastSubmittedAt).toLocaleString('zh-CN')} · ${o.lastSubmittedBy}` : '—'))));
+  };
+  select.onchange = show;
+  show();
+}
+
+// 2023 ends after 2023-Q4, which ends after 2023-12: sort keys by the period's last month, a year last among equals.
+function periodEnd(period) {
+  const [year, part] = period.split('-');
+  if (!part) return `${year}-12-z`;
+  if (part.startsWith('Q')) return `${year}-${String(Number(part.slice(1)) * 3).padStart(2, '0')}-y`;
+  return `${year}-${part}-x`;
 }
 
 function renderSummary(plan) {
@@ -158,7 +224,7 @@ function applyFilters() {
     row.hidden = !visible;
     if (visible) shown++;
   }
-  for (const section of document.querySelectorAll('.plan-section')) {
+  for (const section of document.querySelectorAll('#sections .plan-section')) {
     section.hidden = !section.querySelector('tr.target-row:not([hidden])');
   }
   document.getElementById('shown').textContent = `显示 ${shown} / ${state.rows.length} 项目标`;
