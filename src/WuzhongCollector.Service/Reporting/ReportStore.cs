@@ -88,7 +88,8 @@ public sealed class ReportStore(NpgsqlDataSource dataSource, ProgressSnapshot pr
             report.Obligation.Department, period = report.Obligation.Period.Id, user, report.Payload.Channel, report.Payload.FileName,
             delivered = result.Delivered.ToArray(), sample,
         }, transaction, cancellationToken: cancellationToken));
-        await progressSnapshot.TryWriteAsync(connection, transaction, cancellationToken);
+        var touched = counts.Stored > 0 ? await ObservationWriter.IndicatorsInAreaAsync(connection, transaction, PlanReport.PlanArea, cancellationToken) : [];
+        await progressSnapshot.TryWriteAsync(connection, transaction, touched, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Report of {Department} {Period} by {User}: run {RunId} {Outcome}, {Stored} stored, {Unchanged} unchanged, {Rejected} rejected",
             report.Obligation.Department, report.Obligation.Period.Id, user, runId, outcome, counts.Stored, counts.Unchanged, counts.Rejected);
