@@ -126,6 +126,16 @@ public sealed partial class RecordMapper(RecordMapping mapping, IndicatorCatalog
             return (null, new Rejection(valueWhere, "unit", unit, $"{indicator.Code}: {unitConflict}"));
         }
 
+        // The mapping says the unit is in a field: when that field is blank and nothing else states the unit,
+        // the catalogue's unit would be a guess (5860000 with no 单位 is not 5,860,000 亿元). A ratio (PUE) has no unit to state.
+        if (unit is null && !reading.HasPercentSign && mapping.Unit?.From is { } blankUnitField && Units.DimensionOf(indicator.Unit) != UnitDimension.Ratio)
+        {
+            var blank = record.Fields.ContainsKey(blankUnitField) ? $"field '{blankUnitField}' is blank" : $"the record has no field '{blankUnitField}'";
+            return (null, new Rejection(record.Where(blankUnitField), "unit", record.Get(blankUnitField),
+                $"{indicator.Code} {period.Id}: {blank} and nothing else states the unit of '{valueText}' (no unit in the mapping, the column header or a 单位 row); "
+                + $"it is not taken to be the catalogue's '{indicator.Unit}'"));
+        }
+
         var value = reading.Value!.Value;
         if (reading.HasPercentSign)
         {
