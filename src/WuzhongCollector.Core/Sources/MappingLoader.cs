@@ -194,7 +194,7 @@ internal static class MappingLoader
         };
         if (texts is null)
         {
-            errors.Add(YamlNodes.Error(file, node!, "mapping.skip", "must be a rule such as 'jhpt_delete == \"1\"', or a list of rules"));
+            errors.Add(YamlNodes.Error(file, node!, "mapping.skip", "must be a rule such as 'jhpt_delete == 1', or a list of rules"));
             return [];
         }
 

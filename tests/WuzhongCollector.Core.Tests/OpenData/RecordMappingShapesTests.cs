@@ -1,3 +1,4 @@
+using System.Text;
 using WuzhongCollector.Core.Normalisation;
 using WuzhongCollector.Core.Sources;
 
@@ -49,10 +50,24 @@ public sealed class RecordMappingShapesTests
             stored);
         Assert.Equal(
             [
-                ("skipped", "https://example.test/api $.data.data[2]", "skipped by mapping.skip 'jhpt_delete == \"1\"'"),
+                ("skipped", "https://example.test/api $.data.data[2]", "skipped by mapping.skip 'jhpt_delete == 1'"),
                 ("missing", "https://example.test/api $.data.data[3].jgfg", "REGULATORY_COVERAGE_RATE 2023: missing-data marker '—'"),
             ],
             rejected.Select(r => (r.KindText, r.Location, r.Reason)));
+    }
+
+    [Theory]
+    [InlineData("\\\"1.0\\\"")]
+    [InlineData("1")]
+    public void ShippedPortalSource_SkipsADeletedRowWrittenAsFloatOrNumber_NotOnlyTheText1(string deleted)
+    {
+        var sample = Encoding.UTF8.GetString(PortalSample()).Replace("\\\"jhpt_delete\\\":\\\"1\\\"", $"\\\"jhpt_delete\\\":{deleted}", StringComparison.Ordinal);
+
+        var (stored, rejected) = OpenDataKit.Collect(ShippedPortalSource(), Encoding.UTF8.GetBytes(sample));
+
+        // The deleted row (2022, rgzn 198000) is skipped; its neighbour of the same year is the one stored.
+        Assert.Equal([15.2m, 21.5m, 28.6m], stored.Where(s => s.Indicator == "AI_CORE_INDUSTRY_SCALE").Select(s => s.Value));
+        Assert.Equal(("skipped", "https://example.test/api $.data.data[2]"), (rejected[0].KindText, rejected[0].Location));
     }
 
     [Fact]
