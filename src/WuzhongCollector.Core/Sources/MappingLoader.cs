@@ -19,7 +19,7 @@ internal static class MappingLoader
     internal static readonly string[] SettingsKeys = ["unit", "percentAsFraction", "periodType"];
 
     // A layout block can supply the period ($period) and, for a wide table, the value ($value).
-    public static RecordMapping? Read(string file, YamlMappingNode? node, IndicatorCatalogue catalogue, TableLayout? layout, List<ConfigError> errors)
+    public static RecordMapping? Read(string file, YamlMappingNode? node, IndicatorCatalogue catalogue, TableLayout? layout, SourceKind? kind, List<ConfigError> errors)
     {
         if (node is null)
         {
@@ -58,7 +58,7 @@ internal static class MappingLoader
         var fraction = Bool(file, node, "percentAsFraction", "mapping.percentAsFraction", errors) ?? false;
         var columns = ReadSettingsMap(file, node, "columns", catalogue: null, errors);
         var indicators = ReadSettingsMap(file, node, "indicators", catalogue, errors);
-        var skip = ReadSkip(file, node, errors);
+        var skip = ReadSkip(file, node, kind, errors);
         return indicator is null && values.Count == 0 || period is null || value is null
             ? null
             : new RecordMapping(indicator, area, period, value, unit, status, fraction) { Values = values, Columns = columns, Indicators = indicators, Skip = skip };
@@ -182,7 +182,7 @@ internal static class MappingLoader
     }
 
     /// <summary><c>skip:</c> one rule or a list; a record is skipped when any holds.</summary>
-    private static List<EnvelopeRule> ReadSkip(string file, YamlMappingNode mapping, List<ConfigError> errors)
+    private static List<EnvelopeRule> ReadSkip(string file, YamlMappingNode mapping, SourceKind? kind, List<ConfigError> errors)
     {
         var node = YamlNodes.Child(mapping, "skip");
         var texts = node switch
@@ -204,6 +204,13 @@ internal static class MappingLoader
             if (EnvelopeRule.TryParse(text.Value ?? string.Empty, out var rule, out var error))
             {
                 rules.Add(rule!);
+                // A JSON record never has a table row's $-fields, so such a rule would silently never hold.
+                foreach (var path in rule!.Paths.Where(p => kind is { } k && SourceKinds.IsHttp(k) && TableFieldDictionary.IsLayoutField(p)))
+                {
+                    errors.Add(YamlNodes.Error(file, text, "mapping.skip",
+                        $"'{path}' is a field of table rows (csv, excel); a {SourceKinds.Text(kind!.Value)} record never has it, so this rule would never hold. "
+                        + "Test the record's own fields instead, e.g. 'sjzb != null' for a record naming its parent"));
+                }
             }
             else
             {
