@@ -58,6 +58,7 @@ internal static class MappingLoader
         var fraction = Bool(file, node, "percentAsFraction", "mapping.percentAsFraction", errors) ?? false;
         var columns = ReadSettingsMap(file, node, "columns", catalogue: null, errors);
         var indicators = ReadSettingsMap(file, node, "indicators", catalogue, errors);
+        CheckContradictions(file, node, values, columns, errors);
         var skip = ReadSkip(file, node, kind, errors);
         return indicator is null && values.Count == 0 || period is null || value is null
             ? null
@@ -179,6 +180,36 @@ internal static class MappingLoader
         }
 
         return new ValueSettings(unit, Bool(file, node, "percentAsFraction", $"{at}.percentAsFraction", errors), type);
+    }
+
+    /// <summary>
+    /// A values entry and a columns entry for the same field that say different things: the entry wins, so the
+    /// columns setting would silently do nothing.
+    /// </summary>
+    private static void CheckContradictions(string file, YamlMappingNode mapping, List<ValueField> values, Dictionary<string, ValueSettings> columns, List<ConfigError> errors)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (values[i].Value.From is not { } from || !columns.TryGetValue(from, out var column))
+            {
+                continue;
+            }
+
+            var entry = values[i].Settings;
+            var at = (YamlMappingNode)YamlNodes.Child((YamlMappingNode)YamlNodes.Child(mapping, "columns")!, from)!;
+            Check("unit", entry.Unit, column.Unit);
+            Check("percentAsFraction", entry.PercentAsFraction, column.PercentAsFraction);
+            Check("periodType", entry.PeriodType, column.PeriodType);
+
+            void Check<T>(string key, T? own, T? other)
+            {
+                if (own is not null && other is not null && !EqualityComparer<T>.Default.Equals(own, other))
+                {
+                    errors.Add(YamlNodes.Error(file, YamlNodes.Child(at, key)!, $"mapping.columns.{from}.{key}",
+                        $"contradicts mapping.values[{i}] (from: {from}), which wins; set it in one place"));
+                }
+            }
+        }
     }
 
     /// <summary><c>skip:</c> one rule or a list; a record is skipped when any holds.</summary>

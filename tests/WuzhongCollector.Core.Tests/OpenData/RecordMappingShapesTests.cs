@@ -85,9 +85,27 @@ public sealed class RecordMappingShapesTests
         var refused = rejected.Where(r => r.Field == "value" && r.Kind == RejectKind.Error).ToList();
         Assert.Equal(["76.0", "88.5", "100"], refused.Select(r => r.RawValue));
         Assert.Equal(
-            "GOV_INFO_CATALOGUE_COMPLETENESS 2021: '76.0' is not a fraction, but percentAsFraction is set for it (it would be 7600 %); if this column writes percentages as 76.0, set percentAsFraction: false for it in mapping.columns",
+            "GOV_INFO_CATALOGUE_COMPLETENESS 2021: '76.0' is not a fraction, but percentAsFraction is set for it (it would be 7600 %); if 'mlwz' writes percentages as 76.0, set percentAsFraction: false in its mapping.values entry (from: mlwz): the source-wide mapping.percentAsFraction sets it",
             refused[0].Reason);
         Assert.Equal(3, stored.Count(s => s.Indicator == "AI_CORE_INDUSTRY_SCALE"));
+    }
+
+    [Theory]
+    [InlineData("", ", percentAsFraction: true", "remove percentAsFraction: true from its mapping.values entry (from: mlwz), which sets it")]
+    [InlineData("  columns: { mlwz: { percentAsFraction: true } }\n", "", "remove percentAsFraction: true from mapping.columns.mlwz, which sets it")]
+    [InlineData("  indicators: { GOV_INFO_CATALOGUE_COMPLETENESS: { percentAsFraction: true } }\n", "",
+        "remove percentAsFraction: true from mapping.indicators.GOV_INFO_CATALOGUE_COMPLETENESS, which sets it, or set percentAsFraction: false in its mapping.values entry (from: mlwz)")]
+    public void PercentAsFractionReject_NamesThePlaceThatSetIt(string settings, string entry, string hint)
+    {
+        var source = ShippedPortalSource(yaml => yaml
+            .Replace("  skip:", settings + "  skip:", StringComparison.Ordinal)
+            .Replace("GOV_INFO_CATALOGUE_COMPLETENESS, unit: \"%\" }", "GOV_INFO_CATALOGUE_COMPLETENESS" + entry + " }", StringComparison.Ordinal));
+
+        var (_, rejected) = OpenDataKit.Collect(source, PortalSample());
+
+        Assert.Equal(
+            "GOV_INFO_CATALOGUE_COMPLETENESS 2021: '76.0' is not a fraction, but percentAsFraction is set for it (it would be 7600 %); if 'mlwz' writes percentages as 76.0, " + hint,
+            rejected.First(r => r.Field == "value" && r.Kind == RejectKind.Error).Reason);
     }
 
     [Fact]

@@ -152,4 +152,24 @@ public sealed class SourceFileLoaderTests
 
         Assert.Equal(error is null ? [] : [error], errors.Select(e => e.ToString()));
     }
+
+    [Fact]
+    public void Parse_ValuesEntryAndColumnsEntryThatContradict_IsAnErrorAtTheColumnsSetting()
+    {
+        const string yaml = """
+            kind: soda
+            schedule: { cron: "0 2 * * *" }
+            http: { url: "https://example.test/resource/x.json" }
+            mapping:
+              period: nf
+              values:
+                - { from: mlwz, indicator: GOV_INFO_CATALOGUE_COMPLETENESS, percentAsFraction: true }
+              columns:
+                mlwz: { percentAsFraction: false, periodType: year }
+            """;
+
+        var (_, errors) = SourceFileLoader.Parse("m", "m.yaml", yaml, Catalogue);
+
+        Assert.Equal(["m.yaml:9: mapping.columns.mlwz.percentAsFraction: contradicts mapping.values[0] (from: mlwz), which wins; set it in one place"], errors.Select(e => e.ToString()));
+    }
 }
