@@ -39,7 +39,11 @@ public sealed partial class RecordMapper(RecordMapping mapping, IndicatorCatalog
 
         if (record.Problem is { } problem)
         {
-            return [(null, new Rejection(record.Where(problem.Field), problem.Field, record.Get(problem.Field), problem.Reason))];
+            // The decoder refused the record (another region), but its key is readable: fill it, as for any reject.
+            var known = default(RecordKey);
+            MapValue(record, valueFields[0], ref known);
+            return [(null, new Rejection(record.Where(problem.Field), problem.Field, record.Get(problem.Field), problem.Reason)
+                { IndicatorCode = known.Indicator, AreaCode = known.Area, Period = known.Period })];
         }
 
         var results = new (Observation?, Rejection?)[valueFields.Count];
