@@ -19,10 +19,16 @@ if (CliCommands.IsVerb(args))
     {
         return 130;
     }
+    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+    {
+        // A file the admin named that cannot be read is their input, not a bug: say which, exit 1.
+        await Console.Error.WriteLineAsync($"error: {ex.Message}");
+        return 1;
+    }
     catch (Exception ex)
     {
-        // A bug, not bad input (verbs report that themselves): the trace on stderr, stdout stays clean.
-        await Console.Error.WriteLineAsync($"unexpected error, please report it: {ex}");
+        // A bug, not bad input (verbs report that themselves): what went wrong first, then the trace, on stderr; stdout stays clean.
+        await Console.Error.WriteLineAsync($"error: {ex.Message}\nThis is a bug in {args[0]}; please report it with this trace:\n{ex}");
         return 70;
     }
 }

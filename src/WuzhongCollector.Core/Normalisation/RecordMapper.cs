@@ -39,7 +39,11 @@ public sealed partial class RecordMapper(RecordMapping mapping, IndicatorCatalog
 
         if (record.Problem is { } problem)
         {
-            return [(null, new Rejection(record.Where(problem.Field), problem.Field, record.Get(problem.Field), problem.Reason))];
+            // The decoder refused the record (another region), but its key is readable: fill it, as for any reject.
+            var known = default(RecordKey);
+            MapValue(record, valueFields[0], ref known);
+            return [(null, new Rejection(record.Where(problem.Field), problem.Field, record.Get(problem.Field), problem.Reason)
+                { IndicatorCode = known.Indicator, AreaCode = known.Area, Period = known.Period })];
         }
 
         var results = new (Observation?, Rejection?)[valueFields.Count];
@@ -126,6 +130,16 @@ public sealed partial class RecordMapper(RecordMapping mapping, IndicatorCatalog
             return (null, new Rejection(valueWhere, "unit", unit, $"{indicator.Code}: {unitConflict}"));
         }
 
+        // The mapping says the unit is in a field: when that field is blank and nothing else states the unit,
+        // the catalogue's unit would be a guess (5860000 with no 单位 is not 5,860,000 亿元). A ratio (PUE) has no unit to state.
+        if (unit is null && !reading.HasPercentSign && mapping.Unit?.From is { } blankUnitField && Units.DimensionOf(indicator.Unit) != UnitDimension.Ratio)
+        {
+            var blank = record.Fields.ContainsKey(blankUnitField) ? $"field '{blankUnitField}' is blank" : $"the record has no field '{blankUnitField}'";
+            return (null, new Rejection(record.Where(blankUnitField), "unit", record.Get(blankUnitField),
+                $"{indicator.Code} {period.Id}: {blank} and nothing else states the unit of '{valueText}' (no unit in the mapping, the column header or a 单位 row); "
+                + $"it is not taken to be the catalogue's '{indicator.Unit}'"));
+        }
+
         var value = reading.Value!.Value;
         if (reading.HasPercentSign)
         {
@@ -143,7 +157,7 @@ public sealed partial class RecordMapper(RecordMapping mapping, IndicatorCatalog
             {
                 return (null, new Rejection(valueWhere, "value", valueText,
                     $"{indicator.Code} {period.Id}: '{valueText}' is not a fraction, but percentAsFraction is set for it (it would be {Units.Trim(value * 100m)} %); "
-                    + "if this column writes percentages as 76.0, set percentAsFraction: false for it in mapping.columns"));
+                    + FractionHint(record, field, indicator.Code)));
             }
 
             value *= 100m;
@@ -159,9 +173,12 @@ public sealed partial class RecordMapper(RecordMapping mapping, IndicatorCatalog
     }
 
     /// <summary>A value's settings: its own (values entry, then mapping.columns), then its indicator's.</summary>
-    private ValueSettings SettingsFor(RawRecord record, ValueField field, string indicatorCode)
+    private ValueSettings SettingsFor(RawRecord record, ValueField field, string indicatorCode) =>
+        field.Settings.Over(ColumnEntry(record, field)?.Settings).Over(mapping.Indicators.GetValueOrDefault(indicatorCode));
+
+    /// <summary>The mapping.columns entry for the value's column or field, by the name the admin wrote.</summary>
+    private (string Name, ValueSettings Settings)? ColumnEntry(RawRecord record, ValueField field)
     {
-        var settings = field.Settings;
         if (mapping.Columns.Count > 0 && field.Value.From is { } from)
         {
             var column = record.Table?.ColumnName(from) ?? from;
@@ -169,13 +186,33 @@ public sealed partial class RecordMapper(RecordMapping mapping, IndicatorCatalog
             {
                 if (name == column || (record.Table is { } table && table.Shape.IndexOf(name) is var index and >= 0 && table.Shape.Names[index] == column))
                 {
-                    settings = settings.Over(columnSettings);
-                    break;
+                    return (name, columnSettings);
                 }
             }
         }
 
-        return settings.Over(mapping.Indicators.GetValueOrDefault(indicatorCode));
+        return null;
+    }
+
+    /// <summary>How to turn percentAsFraction off for one value, at the place that turned it on (the most specific wins).</summary>
+    private string FractionHint(RawRecord record, ValueField field, string indicatorCode)
+    {
+        var column = (field.Value.From is { } from ? record.Table?.ColumnName(from) : null) ?? field.Value.ToString();
+        var hint = $"if '{column}' writes percentages as 76.0, ";
+        if (field.Settings.PercentAsFraction is not null)
+        {
+            return hint + $"remove percentAsFraction: true from its mapping.values entry (from: {field.Value}), which sets it";
+        }
+
+        if (ColumnEntry(record, field) is { Settings.PercentAsFraction: not null } entry)
+        {
+            return hint + $"remove percentAsFraction: true from mapping.columns.{entry.Name}, which sets it";
+        }
+
+        var where = mapping.Values.Count > 0 ? $"its mapping.values entry (from: {field.Value})" : $"mapping.columns.{column}";
+        return hint + (mapping.Indicators.GetValueOrDefault(indicatorCode)?.PercentAsFraction is not null
+            ? $"remove percentAsFraction: true from mapping.indicators.{indicatorCode}, which sets it, or set percentAsFraction: false in {where}"
+            : $"set percentAsFraction: false in {where}: the source-wide mapping.percentAsFraction sets it");
     }
 
     /// <summary>

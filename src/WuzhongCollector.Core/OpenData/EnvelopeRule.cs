@@ -30,6 +30,9 @@ public sealed class EnvelopeRule
 
     public override string ToString() => Text;
 
+    /// <summary>The fields the rule's comparisons read.</summary>
+    public IEnumerable<string> Paths => clauses.Select(c => c.Path);
+
     public static EnvelopeRule Parse(string text) =>
         TryParse(text, out var rule, out var error) ? rule! : throw new FormatException(error);
 

@@ -19,7 +19,7 @@ internal static class MappingLoader
     internal static readonly string[] SettingsKeys = ["unit", "percentAsFraction", "periodType"];
 
     // A layout block can supply the period ($period) and, for a wide table, the value ($value).
-    public static RecordMapping? Read(string file, YamlMappingNode? node, IndicatorCatalogue catalogue, TableLayout? layout, List<ConfigError> errors)
+    public static RecordMapping? Read(string file, YamlMappingNode? node, IndicatorCatalogue catalogue, TableLayout? layout, SourceKind? kind, List<ConfigError> errors)
     {
         if (node is null)
         {
@@ -58,7 +58,8 @@ internal static class MappingLoader
         var fraction = Bool(file, node, "percentAsFraction", "mapping.percentAsFraction", errors) ?? false;
         var columns = ReadSettingsMap(file, node, "columns", catalogue: null, errors);
         var indicators = ReadSettingsMap(file, node, "indicators", catalogue, errors);
-        var skip = ReadSkip(file, node, errors);
+        CheckContradictions(file, node, values, columns, errors);
+        var skip = ReadSkip(file, node, kind, errors);
         return indicator is null && values.Count == 0 || period is null || value is null
             ? null
             : new RecordMapping(indicator, area, period, value, unit, status, fraction) { Values = values, Columns = columns, Indicators = indicators, Skip = skip };
@@ -181,8 +182,38 @@ internal static class MappingLoader
         return new ValueSettings(unit, Bool(file, node, "percentAsFraction", $"{at}.percentAsFraction", errors), type);
     }
 
+    /// <summary>
+    /// A values entry and a columns entry for the same field that say different things: the entry wins, so the
+    /// columns setting would silently do nothing.
+    /// </summary>
+    private static void CheckContradictions(string file, YamlMappingNode mapping, List<ValueField> values, Dictionary<string, ValueSettings> columns, List<ConfigError> errors)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (values[i].Value.From is not { } from || !columns.TryGetValue(from, out var column))
+            {
+                continue;
+            }
+
+            var entry = values[i].Settings;
+            var at = (YamlMappingNode)YamlNodes.Child((YamlMappingNode)YamlNodes.Child(mapping, "columns")!, from)!;
+            Check("unit", entry.Unit, column.Unit);
+            Check("percentAsFraction", entry.PercentAsFraction, column.PercentAsFraction);
+            Check("periodType", entry.PeriodType, column.PeriodType);
+
+            void Check<T>(string key, T? own, T? other)
+            {
+                if (own is not null && other is not null && !EqualityComparer<T>.Default.Equals(own, other))
+                {
+                    errors.Add(YamlNodes.Error(file, YamlNodes.Child(at, key)!, $"mapping.columns.{from}.{key}",
+                        $"contradicts mapping.values[{i}] (from: {from}), which wins; set it in one place"));
+                }
+            }
+        }
+    }
+
     /// <summary><c>skip:</c> one rule or a list; a record is skipped when any holds.</summary>
-    private static List<EnvelopeRule> ReadSkip(string file, YamlMappingNode mapping, List<ConfigError> errors)
+    private static List<EnvelopeRule> ReadSkip(string file, YamlMappingNode mapping, SourceKind? kind, List<ConfigError> errors)
     {
         var node = YamlNodes.Child(mapping, "skip");
         var texts = node switch
@@ -194,7 +225,7 @@ internal static class MappingLoader
         };
         if (texts is null)
         {
-            errors.Add(YamlNodes.Error(file, node!, "mapping.skip", "must be a rule such as 'jhpt_delete == \"1\"', or a list of rules"));
+            errors.Add(YamlNodes.Error(file, node!, "mapping.skip", "must be a rule such as 'jhpt_delete == 1', or a list of rules"));
             return [];
         }
 
@@ -204,6 +235,13 @@ internal static class MappingLoader
             if (EnvelopeRule.TryParse(text.Value ?? string.Empty, out var rule, out var error))
             {
                 rules.Add(rule!);
+                // A JSON record never has a table row's $-fields, so such a rule would silently never hold.
+                foreach (var path in rule!.Paths.Where(p => kind is { } k && SourceKinds.IsHttp(k) && TableFieldDictionary.IsLayoutField(p)))
+                {
+                    errors.Add(YamlNodes.Error(file, text, "mapping.skip",
+                        $"'{path}' is a field of table rows (csv, excel); a {SourceKinds.Text(kind!.Value)} record never has it, so this rule would never hold. "
+                        + "Test the record's own fields instead, e.g. 'sjzb != null' for a record naming its parent"));
+                }
             }
             else
             {

@@ -105,7 +105,7 @@ public static class SourceFileLoader
             http = HttpSourceLoader.Read(file, Require<YamlMappingNode>(file, root, "http", errors), httpKind, paused, environment ?? Environment.GetEnvironmentVariable, errors);
         }
 
-        var mapping = MappingLoader.Read(file, Require<YamlMappingNode>(file, root, "mapping", errors), catalogue, layoutNode is null ? null : layout, errors);
+        var mapping = MappingLoader.Read(file, Require<YamlMappingNode>(file, root, "mapping", errors), catalogue, layoutNode is null ? null : layout, kind, errors);
         var freshness = ReadFreshness(file, root, errors);
         if (!paused)
         {

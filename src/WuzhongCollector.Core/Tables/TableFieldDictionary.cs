@@ -31,6 +31,9 @@ public sealed class TableFieldDictionary : IReadOnlyDictionary<string, string?>
 
     private static readonly string[] Synthetic = [Value, Column, PeriodField, UnitField, Label, SubItem, Parent, Path, SheetField, TitleField];
 
+    /// <summary>Whether a field name is one the layout adds to a table row (<c>$sub</c>, <c>$label</c>, …): absent from any JSON record.</summary>
+    public static bool IsLayoutField(string name) => Array.IndexOf(Synthetic, name) >= 0;
+
     private readonly string?[] cells;
     private readonly int wide;
     private readonly RowLabel label;

@@ -61,6 +61,30 @@ public static class CliCommands
     /// <summary>The host environment verbs share with the service: content root is the working folder (it keys the embedded cluster).</summary>
     public static IHostEnvironment Environment() => new CliEnvironment(Directory.GetCurrentDirectory());
 
+    /// <summary>
+    /// A path the admin typed, made absolute. Relative paths mean the folder the command was typed in: <c>dotnet run
+    /// --project</c> starts the program in the project folder, but the shell's <c>PWD</c> survives in the
+    /// environment, so that folder is tried first, then the process's working folder (a launcher that changed
+    /// folder without updating PWD). When the file is in neither, the path in the shell's folder, for the message.
+    /// </summary>
+    public static string UserPath(string path) =>
+        Path.IsPathRooted(path) ? path : FindUserFile(path) ?? Path.GetFullPath(path, WorkingFolders().First());
+
+    /// <summary>A relative path's file in the shell's folder or the process's working folder, or null.</summary>
+    public static string? FindUserFile(string path) =>
+        WorkingFolders().Select(folder => Path.GetFullPath(path, folder)).FirstOrDefault(File.Exists);
+
+    private static IEnumerable<string> WorkingFolders()
+    {
+        var shell = System.Environment.GetEnvironmentVariable("PWD");
+        if (shell is not null && Path.IsPathRooted(shell) && Directory.Exists(shell))
+        {
+            yield return shell;
+        }
+
+        yield return Directory.GetCurrentDirectory();
+    }
+
     /// <summary>The value after <paramref name="name"/>, if given.</summary>
     public static string? Option(string[] args, string name)
     {
@@ -85,8 +109,19 @@ public static class CliCommands
 
             foreach (var file in context.Args)
             {
-                var text = await File.ReadAllTextAsync(file, cancellationToken);
-                var (definition, fileErrors) = SourceFileLoader.Parse(Path.GetFileNameWithoutExtension(file), Path.GetFileName(file), text, catalogue, Path.GetFullPath(file));
+                var fullPath = UserPath(file);
+                string text;
+                try
+                {
+                    text = await File.ReadAllTextAsync(fullPath, cancellationToken);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    errors.Add(new ConfigError(file, 0, "(file)", ex is FileNotFoundException or DirectoryNotFoundException ? $"no such file ({fullPath})" : ex.Message));
+                    continue;
+                }
+
+                var (definition, fileErrors) = SourceFileLoader.Parse(Path.GetFileNameWithoutExtension(file), Path.GetFileName(file), text, catalogue, fullPath);
                 errors.AddRange(fileErrors);
                 sources += definition is not null ? 1 : 0;
             }

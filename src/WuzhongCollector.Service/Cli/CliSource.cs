@@ -11,9 +11,13 @@ internal sealed record CliSource(SourceDefinition Definition, IndicatorCatalogue
     /// Loads the source with the config folder's catalogue. A path is read like <c>validate FILE</c> does, so a new
     /// file can be tried before it goes into config/sources; its relative paths still mean the config folder, as
     /// they will once it is there. On failure returns the errors, each with file and line, or why there is none.
+    /// With <paramref name="noCalls"/> (a saved answer) unset secrets are no error: nothing is sent, so none is needed.
     /// </summary>
-    public static (CliSource? Source, IReadOnlyList<ConfigError> Errors, string? Problem) Load(string argument, ConfigPaths paths)
+    public static (CliSource? Source, IReadOnlyList<ConfigError> Errors, string? Problem) Load(string argument, ConfigPaths paths, bool noCalls = false)
     {
+        Func<string, string?>? environment = noCalls
+            ? name => Environment.GetEnvironmentVariable(name) ?? (name.StartsWith(SecretReferences.EnvironmentPrefix, StringComparison.Ordinal) ? "(never sent)" : null)
+            : null;
         var (catalogue, catalogueErrors) = CatalogueLoader.Load(paths.Catalogue);
         if (catalogue is null)
         {
@@ -22,7 +26,7 @@ internal sealed record CliSource(SourceDefinition Definition, IndicatorCatalogue
 
         if (SourceIds.IsValid(argument))
         {
-            var (sources, errors) = SourceRegistry.LoadSources(paths.Sources, catalogue);
+            var (sources, errors) = SourceRegistry.LoadSources(paths.Sources, catalogue, environment);
             var own = errors.Where(e => SourceRegistry.SourceIdOf(e.File) == argument).ToList();
             return sources.GetValueOrDefault(argument) is { } found && own.Count == 0
                 ? (new CliSource(found, catalogue), [], null)
@@ -31,17 +35,18 @@ internal sealed record CliSource(SourceDefinition Definition, IndicatorCatalogue
                     : $"unknown source '{argument}' (sources: {string.Join(", ", sources.Keys.Concat(errors.Select(e => SourceRegistry.SourceIdOf(e.File))).Distinct().Order(StringComparer.Ordinal))})");
         }
 
+        var fullPath = CliCommands.UserPath(argument);
         string text;
         try
         {
-            text = File.ReadAllText(argument);
+            text = File.ReadAllText(fullPath);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return (null, [], $"cannot read the source file {argument}: {ex.Message}");
         }
 
-        var (definition, fileErrors) = SourceFileLoader.Parse(Path.GetFileNameWithoutExtension(argument), argument, text, catalogue, Path.GetFullPath(argument));
+        var (definition, fileErrors) = SourceFileLoader.Parse(Path.GetFileNameWithoutExtension(argument), argument, text, catalogue, fullPath, environment);
         return definition is not null && fileErrors.Count == 0
             ? (new CliSource(definition, catalogue), [], null)
             : (null, fileErrors, $"{argument}: fix the source file first ({fileErrors.Count} error(s))");

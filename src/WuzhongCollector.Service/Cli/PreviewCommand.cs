@@ -40,7 +40,7 @@ public static class PreviewCommand
 
         var paths = CliCommands.Paths(context);
         var printer = new PreviewPrinter(context.Output, options.Json, compact);
-        var (loaded, configErrors, problem) = CliSource.Load(options.Source, paths);
+        var (loaded, configErrors, problem) = CliSource.Load(options.Source, paths, noCalls: options.File is not null);
         if (loaded is null)
         {
             return await printer.NoSourceAsync(options.Source, configErrors, problem!);
@@ -76,7 +76,9 @@ public static class PreviewCommand
         var origin = file is null ? null : Origin(file, paths);
         if (file is not null && !File.Exists(file))
         {
-            throw new PreviewException($"file {origin} does not exist", "no-file");
+            throw new PreviewException(Path.IsPathRooted(options.File!)
+                ? $"file {origin} does not exist"
+                : $"file {options.File} does not exist in the working folder ({CliCommands.UserPath(options.File!)}) or in the config folder ({file})", "no-file");
         }
 
         if (connector is HttpJsonConnector http)
@@ -155,7 +157,9 @@ public static class PreviewCommand
         _ => value,
     };
 
-    private static CellAddress? Cell(RawRecord record, FieldMap? map) => map?.From is { } from ? record.Table?.Address(from) : null;
+    // A period built from several fields is placed, like its reject, at its first field.
+    private static CellAddress? Cell(RawRecord record, FieldMap? map) =>
+        (map?.From ?? map?.Template?.Fields.FirstOrDefault()) is { } from ? record.Table?.Address(from) : null;
 
     /// <summary>How a run would end on this exception (no outcome: the preview itself could not be made); null for a bug, which propagates.</summary>
     private static (string? Outcome, string Class)? Failure(Exception ex) => ex switch
@@ -183,9 +187,9 @@ public static class PreviewCommand
         return services.BuildServiceProvider();
     }
 
-    /// <summary>A relative --file is looked for in the working folder, then in the config folder (like source paths).</summary>
+    /// <summary>A relative --file is looked for in the folder the command was typed in, then in the config folder (like source paths).</summary>
     private static string GivenFile(string file, ConfigPaths paths) =>
-        Path.IsPathRooted(file) || File.Exists(file) ? Path.GetFullPath(file) : paths.Resolve(file);
+        Path.IsPathRooted(file) ? file : CliCommands.FindUserFile(file) ?? paths.Resolve(file);
 
     private static string Origin(string file, ConfigPaths paths) =>
         file.StartsWith(paths.Directory + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? Path.GetRelativePath(paths.Directory, file) : file;

@@ -146,17 +146,19 @@ internal sealed class PreviewPrinter(TextWriter output, bool json, bool compact)
         await output.WriteLineAsync($"{tag,-7} {o.IndicatorCode,-32} {o.AreaCode} {o.Period.Id,-17} {PreviewCommand.Number(o.Value),12} {unit,-5} {o.Status.ToText(),-11} {o.Location}{was}");
     }
 
+    /// <summary>A reject, or a record the mapping skips on purpose (SKIP, type "skip"): counted apart, never an error.</summary>
     private async Task RejectAsync(Rejection r, PreviewLine line)
     {
         var at = line.Cell;
+        var skipped = r.Kind == RejectKind.Skipped;
         await output.WriteLineAsync(json
             ? PreviewCommand.Json(new
             {
-                type = "reject", kind = r.KindText, field = r.Field, rawValue = r.RawValue, reason = r.Reason,
+                type = skipped ? "skip" : "reject", kind = r.KindText, field = r.Field, rawValue = r.RawValue, reason = r.Reason,
                 indicator = r.IndicatorCode, area = r.AreaCode, period = r.Period?.Id, periodType = r.Period?.TypeName,
                 origin = r.Location, sheet = at?.Sheet, row = at?.Row, column = at?.Column, header = at?.Header,
             })
-            : $"REJECT  {r.KindText,-10} {r.Field,-9} {r.Location}: {r.Reason}");
+            : skipped ? $"SKIP    {r.Location}: {r.Reason}" : $"REJECT  {r.KindText,-10} {r.Field,-9} {r.Location}: {r.Reason}");
     }
 
     /// <summary>With --diff: new (no current figure for the key), unchanged (same value and status), or revised.</summary>

@@ -70,6 +70,32 @@ public sealed class RecordMapperTests
     }
 
     [Fact]
+    public void Map_BlankUnitFieldAndNothingElseStatesTheUnit_IsRejectedNamingTheField_NotStoredInTheCataloguesUnit()
+    {
+        var mapping = Mapping with { Indicator = Mapping.Indicator! with { Codes = new Dictionary<string, string> { ["核心产业增加值"] = "DE_CORE_VALUE_ADDED" } } };
+
+        var (observation, rejection) = new RecordMapper(mapping, Catalogue).Map(Row("核心产业增加值", "2023年", "5860000"));
+
+        Assert.Null(observation);
+        Assert.Equal(("unit", "e.csv row 2 column '单位'", RejectKind.Error), (rejection!.Field, rejection.Location, rejection.Kind));
+        Assert.Equal(
+            "DE_CORE_VALUE_ADDED 2023: field '单位' is blank and nothing else states the unit of '5860000' (no unit in the mapping, the column header or a 单位 row); it is not taken to be the catalogue's '亿元'",
+            rejection.Reason);
+    }
+
+    [Fact]
+    public void Map_BlankUnitField_TakesADeclaredUnitOrAPercentSign_AndAMappingWithoutAUnitFieldKeepsTheCataloguesUnit()
+    {
+        var codes = new Dictionary<string, string> { ["核心产业增加值"] = "DE_CORE_VALUE_ADDED", ["政务云上云率"] = "GOV_CLOUD_ADOPTION_RATE" };
+        var mapping = Mapping with { Indicator = Mapping.Indicator! with { Codes = codes } };
+        var declared = mapping with { Indicators = new Dictionary<string, ValueSettings> { ["DE_CORE_VALUE_ADDED"] = new(Unit: "万元") } };
+
+        Assert.Equal(586m, new RecordMapper(declared, Catalogue).Map(Row("核心产业增加值", "2023年", "5860000")).Observation!.Value);
+        Assert.Equal(94m, new RecordMapper(mapping, Catalogue).Map(Row("政务云上云率", "2023年", "94%")).Observation!.Value);
+        Assert.Equal(586m, new RecordMapper(mapping with { Unit = null }, Catalogue).Map(Row("核心产业增加值", "2023年", "586")).Observation!.Value);
+    }
+
+    [Fact]
     public void Map_UnknownStatus_IsRejected()
     {
         var (_, rejection) = new RecordMapper(Mapping, Catalogue).Map(Row("星级上云企业", "2023年", "12", "", "大概"));

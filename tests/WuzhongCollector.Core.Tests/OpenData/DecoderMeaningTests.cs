@@ -69,6 +69,8 @@ public sealed class DecoderMeaningTests
         var foreign = Assert.Single(rejected);
         Assert.Equal(("error", "area", "110000", "https://example.test/api $.returndata.datanodes[1].area"), (foreign.KindText, foreign.Field, foreign.RawValue, foreign.Location));
         Assert.Equal("region-mismatch: the record is for region 110000 (北京市), but the query asked for 320000", foreign.Reason);
+        // What the record says is readable, so a script can match the reject to its figure.
+        Assert.Equal(("SOFTWARE_IT_SERVICES_OUTPUT", "110000", "2023-01..2023-03"), (foreign.IndicatorCode, foreign.AreaCode, foreign.Period?.Id));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text;
 using WuzhongCollector.Core.Normalisation;
 using WuzhongCollector.Core.Sources;
 
@@ -49,10 +50,24 @@ public sealed class RecordMappingShapesTests
             stored);
         Assert.Equal(
             [
-                ("skipped", "https://example.test/api $.data.data[2]", "skipped by mapping.skip 'jhpt_delete == \"1\"'"),
+                ("skipped", "https://example.test/api $.data.data[2]", "skipped by mapping.skip 'jhpt_delete == 1'"),
                 ("missing", "https://example.test/api $.data.data[3].jgfg", "REGULATORY_COVERAGE_RATE 2023: missing-data marker '—'"),
             ],
             rejected.Select(r => (r.KindText, r.Location, r.Reason)));
+    }
+
+    [Theory]
+    [InlineData("\\\"1.0\\\"")]
+    [InlineData("1")]
+    public void ShippedPortalSource_SkipsADeletedRowWrittenAsFloatOrNumber_NotOnlyTheText1(string deleted)
+    {
+        var sample = Encoding.UTF8.GetString(PortalSample()).Replace("\\\"jhpt_delete\\\":\\\"1\\\"", $"\\\"jhpt_delete\\\":{deleted}", StringComparison.Ordinal);
+
+        var (stored, rejected) = OpenDataKit.Collect(ShippedPortalSource(), Encoding.UTF8.GetBytes(sample));
+
+        // The deleted row (2022, rgzn 198000) is skipped; its neighbour of the same year is the one stored.
+        Assert.Equal([15.2m, 21.5m, 28.6m], stored.Where(s => s.Indicator == "AI_CORE_INDUSTRY_SCALE").Select(s => s.Value));
+        Assert.Equal(("skipped", "https://example.test/api $.data.data[2]"), (rejected[0].KindText, rejected[0].Location));
     }
 
     [Fact]
@@ -70,9 +85,27 @@ public sealed class RecordMappingShapesTests
         var refused = rejected.Where(r => r.Field == "value" && r.Kind == RejectKind.Error).ToList();
         Assert.Equal(["76.0", "88.5", "100"], refused.Select(r => r.RawValue));
         Assert.Equal(
-            "GOV_INFO_CATALOGUE_COMPLETENESS 2021: '76.0' is not a fraction, but percentAsFraction is set for it (it would be 7600 %); if this column writes percentages as 76.0, set percentAsFraction: false for it in mapping.columns",
+            "GOV_INFO_CATALOGUE_COMPLETENESS 2021: '76.0' is not a fraction, but percentAsFraction is set for it (it would be 7600 %); if 'mlwz' writes percentages as 76.0, set percentAsFraction: false in its mapping.values entry (from: mlwz): the source-wide mapping.percentAsFraction sets it",
             refused[0].Reason);
         Assert.Equal(3, stored.Count(s => s.Indicator == "AI_CORE_INDUSTRY_SCALE"));
+    }
+
+    [Theory]
+    [InlineData("", ", percentAsFraction: true", "remove percentAsFraction: true from its mapping.values entry (from: mlwz), which sets it")]
+    [InlineData("  columns: { mlwz: { percentAsFraction: true } }\n", "", "remove percentAsFraction: true from mapping.columns.mlwz, which sets it")]
+    [InlineData("  indicators: { GOV_INFO_CATALOGUE_COMPLETENESS: { percentAsFraction: true } }\n", "",
+        "remove percentAsFraction: true from mapping.indicators.GOV_INFO_CATALOGUE_COMPLETENESS, which sets it, or set percentAsFraction: false in its mapping.values entry (from: mlwz)")]
+    public void PercentAsFractionReject_NamesThePlaceThatSetIt(string settings, string entry, string hint)
+    {
+        var source = ShippedPortalSource(yaml => yaml
+            .Replace("  skip:", settings + "  skip:", StringComparison.Ordinal)
+            .Replace("GOV_INFO_CATALOGUE_COMPLETENESS, unit: \"%\" }", "GOV_INFO_CATALOGUE_COMPLETENESS" + entry + " }", StringComparison.Ordinal));
+
+        var (_, rejected) = OpenDataKit.Collect(source, PortalSample());
+
+        Assert.Equal(
+            "GOV_INFO_CATALOGUE_COMPLETENESS 2021: '76.0' is not a fraction, but percentAsFraction is set for it (it would be 7600 %); if 'mlwz' writes percentages as 76.0, " + hint,
+            rejected.First(r => r.Field == "value" && r.Kind == RejectKind.Error).Reason);
     }
 
     [Fact]

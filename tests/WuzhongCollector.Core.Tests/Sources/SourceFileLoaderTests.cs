@@ -131,4 +131,45 @@ public sealed class SourceFileLoaderTests
             ],
             errors.Select(e => e.ToString()));
     }
+
+    [Theory]
+    [InlineData("soda", "http: { url: \"https://example.test/resource/x.json\" }", "m.yaml:8: mapping.skip: '$sub' is a field of table rows (csv, excel); a soda record never has it, so this rule would never hold. Test the record's own fields instead, e.g. 'sjzb != null' for a record naming its parent")]
+    [InlineData("csv", "file: { path: a.csv }", null)]
+    public void Parse_TableOnlyFieldInASkipRule_IsAnErrorForJsonKinds_AndFineForTables(string kind, string input, string? error)
+    {
+        var yaml = $$"""
+            kind: {{kind}}
+            schedule: { cron: "0 2 * * *" }
+            {{input}}
+            mapping:
+              indicator: { const: DC_NEW_PUE }
+              period: nf
+              value: sz
+              skip: [ 'jhpt_delete == 1', '$sub == true' ]
+            """;
+
+        var (_, errors) = SourceFileLoader.Parse("m", "m.yaml", yaml, Catalogue);
+
+        Assert.Equal(error is null ? [] : [error], errors.Select(e => e.ToString()));
+    }
+
+    [Fact]
+    public void Parse_ValuesEntryAndColumnsEntryThatContradict_IsAnErrorAtTheColumnsSetting()
+    {
+        const string yaml = """
+            kind: soda
+            schedule: { cron: "0 2 * * *" }
+            http: { url: "https://example.test/resource/x.json" }
+            mapping:
+              period: nf
+              values:
+                - { from: mlwz, indicator: GOV_INFO_CATALOGUE_COMPLETENESS, percentAsFraction: true }
+              columns:
+                mlwz: { percentAsFraction: false, periodType: year }
+            """;
+
+        var (_, errors) = SourceFileLoader.Parse("m", "m.yaml", yaml, Catalogue);
+
+        Assert.Equal(["m.yaml:9: mapping.columns.mlwz.percentAsFraction: contradicts mapping.values[0] (from: mlwz), which wins; set it in one place"], errors.Select(e => e.ToString()));
+    }
 }

@@ -166,6 +166,29 @@ public sealed class CliVerbTests : IDisposable
     }
 
     [Fact]
+    public async Task RelativePaths_MeanTheShellsFolder_UnderDotnetRunWhichStartsTheProgramElsewhere_AndAMissingFileIsAnErrorNotABug()
+    {
+        // `dotnet run --project P` starts the program in P's folder and keeps the shell's PWD: the same here.
+        var shell = Path.GetDirectoryName(config.WriteFile("admin/my-new-source.yaml", Samples.RobotsSource))!;
+        config.WriteFile("admin/data/robots-2024.csv", "期别,数值\n2024年,702\n");
+
+        var (validateExit, validated) = await ChildAsync(["validate", "my-new-source.yaml"], stdin: null, shell);
+        var (previewExit, previewed) = await ChildAsync(["preview", "my-new-source.yaml", "--file", "data/robots-2024.csv"], stdin: null, shell);
+        var (missingExit, missing) = await ChildAsync(["validate", "mysources/x.yaml"], stdin: null, shell);
+        var (noFileExit, noFile) = await ChildAsync(["preview", "my-new-source.yaml", "--file", "data/robots-2025.csv"], stdin: null, shell);
+
+        Assert.Equal(0, validateExit);
+        Assert.EndsWith("indicators, 1 source(s) in my-new-source.yaml", validated.Trim(), StringComparison.Ordinal);
+        Assert.Equal(0, previewExit);
+        // The shell's folder lies inside the test's config folder, so the origin is written relative to it.
+        Assert.Contains("admin/data/robots-2024.csv row 2 column '数值'", previewed, StringComparison.Ordinal);
+        Assert.Contains("INDUSTRIAL_ROBOTS_DEPLOYED", previewed, StringComparison.Ordinal);
+        Assert.Equal((1, $"mysources/x.yaml: (file): no such file ({Path.Combine(shell, "mysources", "x.yaml")})\n1 error(s)"), (missingExit, missing.Trim()));
+        Assert.Equal(1, noFileExit);
+        Assert.Contains($"data/robots-2025.csv does not exist in the working folder ({Path.Combine(shell, "data", "robots-2025.csv")})", noFile, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task HashPassword_AsAChildProcess_PrintsAHashThatVerifies()
     {
         var (exit, output) = await ChildAsync(["hash-password"], stdin: "吴中-secret-1\n");
@@ -185,9 +208,15 @@ public sealed class CliVerbTests : IDisposable
     }
 
     /// <summary>The service binary as an admin runs it: a real process, environment variables, stdin and exit code.</summary>
-    private async Task<(int Exit, string Output)> ChildAsync(string[] args, string? stdin)
+    private async Task<(int Exit, string Output)> ChildAsync(string[] args, string? stdin, string? shellFolder = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (shellFolder is not null)
+        {
+            start.WorkingDirectory = AppContext.BaseDirectory;
+            start.Environment["PWD"] = shellFolder;
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "WuzhongCollector.Service.dll"));
         foreach (var arg in args)
         {

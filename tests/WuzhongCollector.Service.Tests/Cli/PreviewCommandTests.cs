@@ -82,6 +82,51 @@ public sealed class PreviewCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Preview_RecordSkippedByTheMapping_IsASkipLine_NotAReject_AndATemplatePeriodsRejectHasItsCell()
+    {
+        config.WriteFile("exports/robots.csv", "年份,时期,数值,删除\n2021,全年,310,0\n2022,全年,655,1.0\n,全年,702,0\n");
+        config.WriteSource("robots", """
+            kind: csv
+            schedule: { cron: "0 2 * * *" }
+            file: { path: exports/robots.csv }
+            mapping: { indicator: { const: INDUSTRIAL_ROBOTS_DEPLOYED }, period: "{年份}{时期}", value: 数值, skip: '删除 == 1' }
+            """);
+
+        var (exit, lines) = await RunAsync("preview", "robots");
+        var (jsonExit, json) = await RunAsync("preview", "robots", "--json");
+
+        Assert.Equal((1, 1), (exit, jsonExit));
+        Assert.Equal(["SKIP    exports/robots.csv row 3: skipped by mapping.skip '删除 == 1'"], lines.Where(l => l.StartsWith("SKIP", StringComparison.Ordinal)));
+        Assert.Single(lines, l => l.StartsWith("REJECT", StringComparison.Ordinal));
+        Assert.EndsWith("1 observation(s) would be stored, 1 reject(s), 0 missing or below unit, 1 skipped by the mapping; a run would end as partial; nothing was written", lines[^1], StringComparison.Ordinal);
+        var objects = json.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(["observation", "skip", "reject", "summary"], objects.Select(o => o.GetProperty("type").GetString()));
+        Assert.Equal((1, 1), (objects[^1].GetProperty("errors").GetInt32(), objects[^1].GetProperty("skipped").GetInt32()));
+        var reject = objects[2];
+        Assert.Equal(("period", 4, "年份"), (reject.GetProperty("field").GetString(), reject.GetProperty("row").GetInt32(), reject.GetProperty("header").GetString()));
+    }
+
+    [Fact]
+    public async Task Preview_SavedAnswer_NeedsNoSecret_ButALiveFetchDoes()
+    {
+        config.WriteSource("portal", """
+            kind: http-json
+            schedule: { cron: "0 3 * * *" }
+            http: { url: "https://example.test/api?key={secret:WZ_TEST_NEVER_SET}", records: data }
+            mapping: { indicator: { const: BASE_STATIONS_5G }, period: nf, value: sl }
+            """);
+        var saved = config.WriteFile("saved/portal.json", """{"data":[{"nf":"2023.0","sl":"4630"}]}""");
+
+        var (savedExit, fromFile) = await RunAsync("preview", "portal", "--file", saved);
+        var (liveExit, live) = await RunAsync("preview", "portal");
+
+        Assert.Equal(0, savedExit);
+        Assert.Contains(fromFile, l => l.StartsWith("OK      BASE_STATIONS_5G", StringComparison.Ordinal) && l.Contains(" 2023 ", StringComparison.Ordinal));
+        Assert.Equal(1, liveExit);
+        Assert.Contains(live, l => l.EndsWith("secret 'WZ_TEST_NEVER_SET' is not set", StringComparison.Ordinal) || l.Contains("WZ_TEST_NEVER_SET", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Preview_UnknownSource_ListsTheSources()
     {
         config.WriteSource("monthly", Source);
@@ -135,7 +180,8 @@ public sealed class PreviewCommandTests : IDisposable
                 "FAILED  api: saved/error-page.json: the body is not valid JSON ('<' is an invalid start of a value. LineNumber: 0 | BytePositionInLine: 0.) (a run would end failed-permanent, unreadable)",
             ],
             notJson);
-        Assert.Equal(["FAILED  api: file saved/none.json does not exist"], missing);
+        Assert.StartsWith("FAILED  api: file saved/none.json does not exist in the working folder (", Assert.Single(missing), StringComparison.Ordinal);
+        Assert.EndsWith($"or in the config folder ({Path.Combine(config.Directory, "saved", "none.json")})", missing[0], StringComparison.Ordinal);
         Assert.Equal((1, 1), (htmlExit, missingExit));
     }
 
