@@ -15,6 +15,7 @@ using WuzhongCollector.Service.Query;
 using WuzhongCollector.Service.Retention;
 using WuzhongCollector.Service.Security;
 using WuzhongCollector.Service.Sources;
+using WuzhongCollector.Service.Web;
 
 namespace WuzhongCollector.Service;
 
@@ -52,6 +53,11 @@ public static class CollectorRegistration
         var dataSource = NpgsqlDataSource.Create(connectionString);
         // A factory registration, so the container disposes the data source (and closes its pooled connections) at shutdown.
         services.AddSingleton(_ => dataSource);
+        // Readers (API, exports, the dashboard) get pools of their own, so they can never take the worker's connections.
+        var readers = builder.Configuration.GetSection(ReaderOptions.SectionName).Get<ReaderOptions>() ?? new ReaderOptions();
+        services.AddKeyedSingleton(ReaderLimits.DataSource, (_, _) => NpgsqlDataSource.Create(Pool(connectionString, "readers", readers.Connections)));
+        services.AddReaderLimits(readers);
+        services.AddApiErrors();
         await DatabaseStartup.WaitUntilReachableAsync(dataSource, options.DatabaseStartupTimeout, TimeProvider.System, startupLogger, cancellationToken);
         await SchemaMigrator.MigrateAsync(dataSource, startupLogger, cancellationToken);
         await CatalogueStore.SaveAsync(dataSource, registry.Catalogue, cancellationToken);
@@ -90,6 +96,10 @@ public static class CollectorRegistration
         // Hangfire keeps its storage and job activator in statics; each service (tests run several in one
         // process) must use its own, or jobs land in another service's database and container.
         services.AddSingleton<JobStorage>(storage);
+        var dashboardStorageOptions = new PostgreSqlStorageOptions { SchemaName = storageOptions.SchemaName, PrepareSchemaIfNecessary = false };
+        var dashboardConnection = Pool(connectionString, "dashboard", readers.DashboardConnections);
+        services.AddKeyedSingleton<JobStorage>(SecurityRegistration.DashboardStorage,
+            new PostgreSqlStorage(new NpgsqlConnectionFactory(dashboardConnection, dashboardStorageOptions), dashboardStorageOptions));
         services.AddHangfire((provider, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
@@ -111,6 +121,10 @@ public static class CollectorRegistration
         services.AddOperations();
     }
 
+    /// <summary>A pool of its own: Npgsql keys pools by connection string, and the application name makes it distinct (and visible in pg_stat_activity).</summary>
+    private static string Pool(string connectionString, string name, int size) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "wuzhong-" + name, MaxPoolSize = size }.ConnectionString;
+
     /// <summary>The job context filter is stateless, so it may be process-wide; retries are per service (CollectorJobFilters).</summary>
     private static void ConfigureGlobalFilters()
     {
@@ -125,7 +139,19 @@ public static class CollectorRegistration
 
     public static WebApplication MapCollector(this WebApplication app)
     {
-        app.UseCollectorSecurity();
+        // In this order: the client's address first (for every check and log), then errors as problem details
+        // around everything; refusals that need no credentials (text, cross-site, throttled logins, capacity)
+        // before any password hash is computed; then who is calling, then the dashboard and the endpoints.
+        app.UseTrustedForwardedHeaders();
+        app.UseApiErrors();
+        app.UseRequestTextCheck();
+        app.UseCrossSiteRequestCheck();
+        app.UseLoginThrottle();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        // Explicitly after authentication: WebApplication would otherwise put it before, checking tokens as anonymous.
+        app.UseAntiforgery();
         app.UseCollectorDashboard();
         app.MapOpenApi();
         var read = app.MapReadEndpoints();

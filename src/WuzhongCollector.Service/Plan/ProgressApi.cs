@@ -1,4 +1,5 @@
 using WuzhongCollector.Core.Progress;
+using WuzhongCollector.Service.Web;
 
 namespace WuzhongCollector.Service.Plan;
 
@@ -18,9 +19,9 @@ public static class ProgressApi
     }
 
     private static async Task<IResult> ListAsync(PlanReader reader, FreshnessMetrics metrics, CancellationToken cancellationToken,
-        string area = PlanReport.PlanArea, DateTimeOffset? asOf = null)
+        string area = PlanReport.PlanArea, AsOf? asOf = null)
     {
-        var report = await reader.ReadAsync(area, asOf, cancellationToken);
+        var report = await reader.ReadAsync(area, asOf?.Value, cancellationToken);
         if (asOf is null)
         {
             metrics.Update(report.Freshness);
@@ -37,17 +38,17 @@ public static class ProgressApi
     }
 
     private static async Task<IResult> GetAsync(string code, PlanReader reader, CancellationToken cancellationToken,
-        string area = PlanReport.PlanArea, DateTimeOffset? asOf = null)
+        string area = PlanReport.PlanArea, AsOf? asOf = null)
     {
-        var report = await reader.ReadAsync(area, asOf, cancellationToken);
+        var report = await reader.ReadAsync(area, asOf?.Value, cancellationToken);
         return report.Find(code) is { } indicator
             ? Results.Ok(IndicatorProgressResponse.From(indicator, detail: true))
             : Results.Problem($"no indicator '{code}'", statusCode: 404);
     }
 
-    private static async Task<IResult> FreshnessAsync(PlanReader reader, FreshnessMetrics metrics, CancellationToken cancellationToken, DateTimeOffset? asOf = null)
+    private static async Task<IResult> FreshnessAsync(PlanReader reader, FreshnessMetrics metrics, CancellationToken cancellationToken, AsOf? asOf = null)
     {
-        var report = await reader.ReadAsync(PlanReport.PlanArea, asOf, cancellationToken);
+        var report = await reader.ReadAsync(PlanReport.PlanArea, asOf?.Value, cancellationToken);
         if (asOf is null)
         {
             metrics.Update(report.Freshness);
@@ -57,7 +58,7 @@ public static class ProgressApi
         return Results.Ok(new
         {
             today = f.Today,
-            asOf,
+            asOf = asOf?.Value,
             staleSources = f.Sources.Count(s => s.State?.Stale == true),
             staleIndicators = f.StaleIndicators,
             sources = f.Sources.Select(s => new

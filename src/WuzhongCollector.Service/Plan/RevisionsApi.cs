@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using WuzhongCollector.Service.Web;
 
 namespace WuzhongCollector.Service.Plan;
 
@@ -33,8 +34,8 @@ public static class RevisionsApi
         public string? Location { get; init; }
     }
 
-    private static async Task<IResult> ListAsync(string code, NpgsqlDataSource db, CancellationToken cancellationToken,
-        string area = PlanReport.PlanArea, string? period = null, DateTimeOffset? asOf = null)
+    private static async Task<IResult> ListAsync(string code, [FromKeyedServices(ReaderLimits.DataSource)] NpgsqlDataSource db, CancellationToken cancellationToken,
+        string area = PlanReport.PlanArea, string? period = null, AsOf? asOf = null)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var unit = await connection.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT unit FROM indicator WHERE code = @code", new { code }, cancellationToken: cancellationToken));
@@ -63,7 +64,7 @@ public static class RevisionsApi
             LEFT JOIN run r ON r.id = k.run_id
             LEFT JOIN current c ON c.period = k.period AND c.source_id = k.source_id AND c.vintage = k.vintage
             ORDER BY k.period_end, k.period_type, k.period, k.recorded_at, k.source_id, k.vintage
-            """, new { code, area, period, asOf }, cancellationToken: cancellationToken));
+            """, new { code, area, period, asOf = asOf?.Value }, cancellationToken: cancellationToken));
 
         var periods = rows.GroupBy(r => r.Period).Select(g => new
         {
@@ -76,7 +77,7 @@ public static class RevisionsApi
                 r.PayloadSha256, r.Location,
             }),
         });
-        return Results.Ok(new { indicator = code, unit, area, asOf, rule = PriorityRule, periods });
+        return Results.Ok(new { indicator = code, unit, area, asOf = asOf?.Value, rule = PriorityRule, periods });
     }
 
     private static DateTime Utc(DateTime time) => DateTime.SpecifyKind(time, DateTimeKind.Utc);

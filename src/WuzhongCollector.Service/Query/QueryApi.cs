@@ -1,7 +1,8 @@
+using System.ComponentModel.DataAnnotations;
 using Dapper;
 using Npgsql;
-using Sylvan.Data.Csv;
 using WuzhongCollector.Core.Normalisation;
+using WuzhongCollector.Service.Web;
 
 namespace WuzhongCollector.Service.Query;
 
@@ -32,14 +33,14 @@ public static class QueryApi
             ORDER BY period_end DESC, period_type = 'year' DESC LIMIT 1) l ON true
         """;
 
-    private static async Task<IResult> ListIndicatorsAsync(NpgsqlDataSource db, CancellationToken cancellationToken, string area = "320506")
+    private static async Task<IResult> ListIndicatorsAsync([FromKeyedServices(ReaderLimits.DataSource)] NpgsqlDataSource db, CancellationToken cancellationToken, string area = "320506")
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<IndicatorRow>(new CommandDefinition(IndicatorSql + " ORDER BY i.code", new { area }, cancellationToken: cancellationToken));
         return Results.Ok(rows.Select(IndicatorResponse.From));
     }
 
-    private static async Task<IResult> GetIndicatorAsync(string code, NpgsqlDataSource db, CancellationToken cancellationToken, string area = "320506")
+    private static async Task<IResult> GetIndicatorAsync(string code, [FromKeyedServices(ReaderLimits.DataSource)] NpgsqlDataSource db, CancellationToken cancellationToken, string area = "320506")
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<IndicatorRow>(new CommandDefinition(IndicatorSql + " WHERE i.code = @code", new { area, code }, cancellationToken: cancellationToken));
@@ -69,8 +70,8 @@ public static class QueryApi
         ORDER BY area_code, period_end, period_type, period
         """;
 
-    private static async Task<IResult> GetSeriesAsync(string code, HttpContext http, NpgsqlDataSource db, CancellationToken cancellationToken,
-        string? area = null, string? from = null, string? to = null, DateTimeOffset? asOf = null, string? format = null)
+    private static async Task<IResult> GetSeriesAsync(string code, [FromKeyedServices(ReaderLimits.DataSource)] NpgsqlDataSource db, CancellationToken cancellationToken,
+        string? area = null, string? from = null, string? to = null, AsOf? asOf = null, [AllowedValues("json", "csv")] string? format = null)
     {
         DateOnly? fromDate = null, toDate = null;
         if (from is not null)
@@ -100,23 +101,18 @@ public static class QueryApi
             return Results.Problem($"no indicator '{code}'", statusCode: 404);
         }
 
-        var args = new { code, area, asOf, fromDate, toDate, unit };
-        if (string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase))
+        var args = new { code, area, asOf = asOf?.Value, fromDate, toDate, unit };
+        if (format == "csv")
         {
-            http.Response.ContentType = "text/csv; charset=utf-8";
-            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{code}.csv\"";
             await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(SeriesSql, args, cancellationToken: cancellationToken));
-            await using var writer = new StreamWriter(http.Response.Body, new System.Text.UTF8Encoding(true));
-            await using var csv = CsvDataWriter.Create(writer);
-            await csv.WriteAsync(reader, cancellationToken);
-            return Results.Empty;
+            return await CsvAnswer.FileAsync(await CsvAnswer.ReadAsync(reader, cancellationToken), code + ".csv", cancellationToken);
         }
 
         var rows = await connection.QueryAsync<SeriesPoint>(new CommandDefinition(SeriesSql, args, cancellationToken: cancellationToken));
-        return Results.Ok(new { indicator = code, unit, area, asOf, points = rows });
+        return Results.Ok(new { indicator = code, unit, area, asOf = asOf?.Value, points = rows });
     }
 
-    private static async Task<IResult> ListSourcesAsync(NpgsqlDataSource db, CancellationToken cancellationToken)
+    private static async Task<IResult> ListSourcesAsync([FromKeyedServices(ReaderLimits.DataSource)] NpgsqlDataSource db, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync(new CommandDefinition("""
@@ -133,7 +129,7 @@ public static class QueryApi
         return Results.Ok(rows);
     }
 
-    private static async Task<IResult> ListRunsAsync(NpgsqlDataSource db, CancellationToken cancellationToken, string? source = null, int limit = 100)
+    private static async Task<IResult> ListRunsAsync([FromKeyedServices(ReaderLimits.DataSource)] NpgsqlDataSource db, CancellationToken cancellationToken, string? source = null, [Range(1, 1000)] int limit = 100)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync(new CommandDefinition("""
@@ -142,11 +138,11 @@ public static class QueryApi
                    rows_read AS "rowsRead", stored, unchanged, rejected, missing
             FROM run WHERE (@source::text IS NULL OR source_id = @source)
             ORDER BY started_at DESC, id DESC LIMIT @limit
-            """, new { source, limit = Math.Clamp(limit, 1, 1000) }, cancellationToken: cancellationToken));
+            """, new { source, limit }, cancellationToken: cancellationToken));
         return Results.Ok(rows);
     }
 
-    private static async Task<IResult> ListRejectsAsync(long id, NpgsqlDataSource db, CancellationToken cancellationToken)
+    private static async Task<IResult> ListRejectsAsync(long id, [FromKeyedServices(ReaderLimits.DataSource)] NpgsqlDataSource db, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync(new CommandDefinition(
