@@ -117,7 +117,17 @@ public static class CollectorRegistration
             });
         }
 
-        services.AddOpenApi();
+        // asOf binds through AsOf.TryParse: describe it as the date-time text it is, not as an empty object.
+        services.AddOpenApi(o => o.AddSchemaTransformer((schema, context, _) =>
+        {
+            if ((Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type) == typeof(AsOf))
+            {
+                schema.Type = Microsoft.OpenApi.JsonSchemaType.String;
+                schema.Format = "date-time";
+            }
+
+            return Task.CompletedTask;
+        }));
         services.AddOperations();
     }
 

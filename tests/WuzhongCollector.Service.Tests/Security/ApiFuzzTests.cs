@@ -85,6 +85,7 @@ public sealed class ApiFuzzTests(ITestOutputHelper output) : IDisposable
         var requests = Enumerable.Range(0, Requests).Select(i => Generate(random, endpoints[i % endpoints.Count], host.BaseUrl)).ToList();
         var failures = new List<string>();
         var statuses = new Dictionary<int, int>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { Timeout = TimeSpan.FromSeconds(60) };
         await Parallel.ForEachAsync(requests, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (request, cancellationToken) =>
         {
@@ -99,8 +100,9 @@ public sealed class ApiFuzzTests(ITestOutputHelper output) : IDisposable
             }
         });
 
+        var elapsed = clock.Elapsed;
         var after = await SnapshotAsync(host);
-        output.WriteLine($"seed {seed}, {requests.Count} requests over {endpoints.Count} endpoints: {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} x{s.Value}"))}");
+        output.WriteLine($"seed {seed}, {requests.Count} requests over {endpoints.Count} endpoints in {elapsed.TotalSeconds:0.0} s: {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} x{s.Value}"))}");
         Assert.True(failures.Count == 0, $"seed {seed}: {failures.Count} bad answers, e.g.{Environment.NewLine}{string.Join(Environment.NewLine, failures.Take(15))}");
         Assert.Equal(before, after);
     }
