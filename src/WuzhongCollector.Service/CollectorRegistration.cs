@@ -150,14 +150,15 @@ public static class CollectorRegistration
     public static WebApplication MapCollector(this WebApplication app)
     {
         // In this order: the client's address first (for every check and log), then errors as problem details
-        // around everything; refusals that need no credentials (text, cross-site, throttled logins, capacity)
-        // before any password hash is computed; then who is calling, then the dashboard and the endpoints.
+        // around everything; refusals that need no credentials (cross-site, throttled logins, capacity, control
+        // characters) before any password hash is computed or form read; then who is calling, then the dashboard
+        // and the endpoints.
         app.UseTrustedForwardedHeaders();
         app.UseApiErrors();
-        app.UseRequestTextCheck();
         app.UseCrossSiteRequestCheck();
         app.UseLoginThrottle();
         app.UseRateLimiter();
+        app.UseRequestTextCheck();
         app.UseAuthentication();
         app.UseAuthorization();
         // Explicitly after authentication: WebApplication would otherwise put it before, checking tokens as anonymous.

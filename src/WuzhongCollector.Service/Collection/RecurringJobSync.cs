@@ -29,6 +29,7 @@ public sealed class RecurringJobSync(
 
     // The ids the last sync scheduled: a source added to the registry but not yet synced is not "missing".
     private IReadOnlyCollection<string> scheduled = [];
+
     /// <summary>Prefix of the service's own recurring jobs, which no source file can produce and sync leaves alone.</summary>
     public const string SystemJobPrefix = "system:";
 

@@ -18,7 +18,7 @@ public static class CrossSiteRequests
         return app;
     }
 
-    public static string? Refusal(HttpRequest request)
+    private static string? Refusal(HttpRequest request)
     {
         var method = request.Method;
         if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method))

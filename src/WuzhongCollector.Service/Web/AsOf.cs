@@ -9,7 +9,8 @@ namespace WuzhongCollector.Service.Web;
 /// arrives as a space; <c>2024-03-01T08:00:00 08:00</c> can only mean <c>+08:00</c>, so it is read so.
 /// Binding never fails: a bad value carries its reason, and <see cref="ApiParameters"/> answers 400 with it.
 /// </summary>
-public readonly partial record struct AsOf : IApiParameter
+// Not a record: a generated ToString would read Value, which throws for a bad value.
+public readonly partial struct AsOf : IApiParameter
 {
     public static readonly DateTimeOffset Earliest = new(1900, 1, 1, 0, 0, 0, TimeSpan.Zero);
     public static readonly DateTimeOffset Latest = new(2999, 12, 31, 23, 59, 59, TimeSpan.Zero);

@@ -1,9 +1,10 @@
 namespace WuzhongCollector.Service.Web;
 
 /// <summary>
-/// Refuses control characters in the path, the query and url-encoded form fields of every request, before
-/// anything reads them: no parameter has a use for them, and a NUL reaching PostgreSQL is an error (22021)
-/// rather than a value. Kestrel itself already refuses a NUL in the path.
+/// Refuses control characters in the path and the query of every request, and in the dashboard's form fields,
+/// before anything reads them: no parameter has a use for them, and a NUL reaching PostgreSQL is an error
+/// (22021) rather than a value. Kestrel itself already refuses a NUL in the path; JSON bodies are checked as
+/// they are read (<see cref="JsonTextWithoutNul"/>).
 /// </summary>
 public static class RequestTextCheck
 {
@@ -17,7 +18,9 @@ public static class RequestTextCheck
     {
         var request = context.Request;
         var bad = HasControl(request.Path.Value) ? "path" : request.Query.FirstOrDefault(q => HasControl(q.Key) || q.Value.Any(HasControl)).Key;
-        if (bad is null && request.HasFormContentType && request.ContentType!.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        // Only the dashboard reads url-encoded forms; reading one elsewhere would only cost memory.
+        if (bad is null && request.Path.StartsWithSegments("/hangfire") && request.HasFormContentType
+            && request.ContentType!.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
             try
             {
