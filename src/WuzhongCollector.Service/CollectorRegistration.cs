@@ -117,10 +117,10 @@ public static class CollectorRegistration
             });
         }
 
-        // asOf binds through AsOf.TryParse: describe it as the date-time text it is, not as an empty object.
+        // asOf binds through AsOf.TryParse, which OpenAPI shows as a plain string: say it is a date-time.
         services.AddOpenApi(o => o.AddSchemaTransformer((schema, context, _) =>
         {
-            if ((Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type) == typeof(AsOf))
+            if (context.ParameterDescription?.Type is { } type && (Nullable.GetUnderlyingType(type) ?? type) == typeof(AsOf))
             {
                 schema.Type = Microsoft.OpenApi.JsonSchemaType.String;
                 schema.Format = "date-time";

@@ -20,7 +20,6 @@ public static class ApiErrors
         // A binding failure becomes an exception with the parameter's name in its message, which is answered below,
         // instead of a bare 400 with the reason only in the log.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonTextWithoutNul()));
         return services;
     }
 

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Reflection;
+using System.Text.Json;
 
 namespace WuzhongCollector.Service.Web;
 
@@ -15,8 +16,9 @@ public interface IApiParameter
 /// query) runs. From the handler's own signature: a query parameter the endpoint does not take, or one given
 /// twice, is refused (a typo must not silently return the default answer); <see cref="AllowedValuesAttribute"/>,
 /// <see cref="RangeAttribute"/> and <see cref="MaxLengthAttribute"/> on a parameter are enforced; a string is at
-/// most <see cref="DefaultMaxLength"/> characters; an <see cref="IApiParameter"/> with an error is refused. Each
-/// refusal is a 400 problem-details answer naming the parameter.
+/// most <see cref="DefaultMaxLength"/> characters; an <see cref="IApiParameter"/> with an error is refused; a text
+/// field of a JSON body may not hold a NUL, which PostgreSQL cannot store (22021). Each refusal is a 400
+/// problem-details answer naming the parameter.
 /// </summary>
 public static class ApiParameters
 {
@@ -31,6 +33,11 @@ public static class ApiParameters
             .Select(p => new Checked(p.Index, p.Info.Name!, p.Info.GetCustomAttributes<ValidationAttribute>().ToArray()))
             .ToArray();
         var names = parameters.Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var isService = context.ApplicationServices.GetService<IServiceProviderIsService>();
+        var bodies = context.MethodInfo.GetParameters().Select((p, i) => (Info: p, Index: i))
+            .Where(p => IsJsonBody(p.Info, isService))
+            .Select(p => (p.Index, p.Info.Name!, Texts: p.Info.ParameterType.GetProperties().Where(t => t.PropertyType == typeof(string) && t.CanRead).ToArray()))
+            .ToArray();
         return invocation =>
         {
             var request = invocation.HttpContext.Request;
@@ -56,6 +63,15 @@ public static class ApiParameters
                 }
             }
 
+            foreach (var (index, name, texts) in bodies)
+            {
+                var body = invocation.Arguments[index];
+                if (body is not null && texts.FirstOrDefault(t => (t.GetValue(body) as string)?.Contains('\0', StringComparison.Ordinal) == true) is { } field)
+                {
+                    return Refuse($"{name}.{JsonNamingPolicy.CamelCase.ConvertName(field.Name)}", "a NUL character (\\u0000) is not allowed");
+                }
+            }
+
             return next(invocation);
         };
     }
@@ -66,6 +82,11 @@ public static class ApiParameters
         return ValueTask.FromResult<object?>(Results.ValidationProblem(
             new Dictionary<string, string[]> { [name] = [problem] }, detail: $"{name}: {problem}", title: "Bad parameter"));
     }
+
+    /// <summary>A request body: marked so, or one of this service's own classes that is not a service.</summary>
+    private static bool IsJsonBody(ParameterInfo parameter, IServiceProviderIsService? isService) =>
+        parameter.GetCustomAttributes().Any(a => a is Microsoft.AspNetCore.Http.Metadata.IFromBodyMetadata)
+        || (parameter.ParameterType.IsClass && parameter.ParameterType.Assembly == typeof(ApiParameters).Assembly && isService?.IsService(parameter.ParameterType) != true);
 
     /// <summary>What minimal APIs bind from the route or query: strings and types with a TryParse, not services or bodies.</summary>
     private static bool IsFromQueryOrRoute(ParameterInfo parameter)

@@ -3,8 +3,8 @@ namespace WuzhongCollector.Service.Web;
 /// <summary>
 /// Refuses control characters in the path and the query of every request, and in the dashboard's form fields,
 /// before anything reads them: no parameter has a use for them, and a NUL reaching PostgreSQL is an error
-/// (22021) rather than a value. Kestrel itself already refuses a NUL in the path; JSON bodies are checked as
-/// they are read (<see cref="JsonTextWithoutNul"/>).
+/// (22021) rather than a value. Kestrel itself already refuses a NUL in the path; JSON bodies are checked by
+/// <see cref="ApiParameters"/>.
 /// </summary>
 public static class RequestTextCheck
 {
