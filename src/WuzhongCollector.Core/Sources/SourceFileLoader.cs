@@ -48,19 +48,11 @@ public static class SourceFileLoader
     /// <summary>A source file is a page of YAML; anything larger is refused unread.</summary>
     public const int MaxFileBytes = 1024 * 1024;
 
-    /// <summary>
-    /// Reads and parses one source file. With <paramref name="checks"/>, the file itself and the data paths it
-    /// names must lie inside the allowed folders.
-    /// </summary>
+    /// <summary>Reads and parses one source file, refusing one over <see cref="MaxFileBytes"/> unread.</summary>
     public static (SourceDefinition? Source, IReadOnlyList<ConfigError> Errors) Load(string path, IndicatorCatalogue catalogue, SourceChecks? checks = null,
         Func<string, string?>? environment = null)
     {
         var name = Path.GetFileName(path);
-        if (checks is not null && !checks.Roots.IsInside(DataRoots.RealPath(path)))
-        {
-            return (null, [new ConfigError(name, 0, "(file)", $"is a link to {DataRoots.RealPath(path)}, outside the config folder; source files are read from inside it only")]);
-        }
-
         string text;
         try
         {

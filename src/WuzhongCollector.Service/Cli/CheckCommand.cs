@@ -25,7 +25,7 @@ public static class CheckCommand
 
         var sourceId = context.Args[0];
         var paths = CliCommands.Paths(context);
-        var registry = SourceRegistry.Load(paths);
+        var registry = SourceRegistry.Load(paths, () => SelfAddress.ConfiguredPorts(CliCommands.Configuration(context)));
         var fileErrors = registry.Errors.Where(e => SourceRegistry.SourceIdOf(e.File) == sourceId).ToList();
         var source = registry.Find(sourceId);
         if (source is null || fileErrors.Count > 0)
