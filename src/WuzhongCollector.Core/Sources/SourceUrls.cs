@@ -45,9 +45,10 @@ public static class SourceUrls
 
     /// <summary>A name or address that always means this machine: localhost, a loopback or an unspecified address.</summary>
     public static bool IsLocalName(string host) =>
-        host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
-        || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
-        || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IsLocalAddress(address));
+        // "localhost." is a fully qualified localhost.
+        host.TrimEnd('.') is var name && (name.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+        || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
+        || (IPAddress.TryParse(name.Trim('[', ']'), out var address) && IsLocalAddress(address)));
 
     public static bool IsLocalAddress(IPAddress address)
     {

@@ -172,6 +172,7 @@ public sealed class HostileSourceFileTests : IDisposable
     [InlineData("http://x.org/?next={self}/demo/a", "{self} may only begin the url, as {self}/demo/…")]
     [InlineData("http://127.0.0.1:5080/hangfire/recurring/trigger", "127.0.0.1:5080 is this service itself; a source may not call its API or dashboard (its demo endpoints are {self}/demo/…)")]
     [InlineData("http://localhost:5080/api/sources", "localhost:5080 is this service itself; a source may not call its API or dashboard (its demo endpoints are {self}/demo/…)")]
+    [InlineData("http://LocalHost.:5080/api/sources", "localhost.:5080 is this service itself; a source may not call its API or dashboard (its demo endpoints are {self}/demo/…)")]
     [InlineData("http://2130706433:5080/api/sources", "127.0.0.1:5080 is this service itself; a source may not call its API or dashboard (its demo endpoints are {self}/demo/…)")]
     [InlineData("http://[::1]:5080/api/runs", "[::1]:5080 is this service itself; a source may not call its API or dashboard (its demo endpoints are {self}/demo/…)")]
     public void Parse_UrlThatIsNotHttpOrCallsTheServiceItself_IsAConfigError(string url, string message)
