@@ -5,7 +5,7 @@ using WuzhongCollector.Service.Cli;
 namespace WuzhongCollector.Service.Tests;
 
 /// <summary>
-/// Acceptance 1, scripted from the README alone: take its example source file, validate it, check it (the
+/// Acceptance 1, scripted from the admin guide (config/README.md) alone: take its example source file, validate it, check it (the
 /// preview verb), drop it into the running service's config/sources,
 /// see it scheduled without a restart, pause it from the CLI and resume it through the API.
 /// </summary>
@@ -16,10 +16,10 @@ public sealed class AdminPathTests : IDisposable
     public void Dispose() => config.Dispose();
 
     [Fact]
-    public async Task ReadmeExample_ValidatedChecked_ScheduledWithoutRestart_PausedAndResumed()
+    public async Task AdminGuideExample_ValidatedChecked_ScheduledWithoutRestart_PausedAndResumed()
     {
-        var readme = await File.ReadAllTextAsync(Path.Combine(TestConfig.RepoRoot(), "README.md"));
-        var section = readme[readme.IndexOf("## Add a source", StringComparison.Ordinal)..];
+        var guide = await File.ReadAllTextAsync(Path.Combine(TestConfig.RepoRoot(), "config", "README.md"));
+        var section = guide[guide.IndexOf("## A source file", StringComparison.Ordinal)..];
         var start = section.IndexOf("```yaml\n", StringComparison.Ordinal) + "```yaml\n".Length;
         var example = section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
         File.Copy(Path.Combine(TestConfig.RepoRoot(), "config", "samples", "gxj-digital-economy-2021-2023.csv"),
@@ -37,7 +37,7 @@ public sealed class AdminPathTests : IDisposable
         var check = new StringWriter();
         Assert.Equal(0, await CliCommands.RunAsync(["check", "gxj-monthly"], check, CancellationToken.None, settings));
         Assert.EndsWith("OK gxj-monthly: reachable, readable, every mapped field present (nothing was stored)\n", check.ToString(), StringComparison.Ordinal);
-        // The README's example maps one indicator of the sample export, so preview shows the other rows as rejects.
+        // The guide's example maps one indicator of the sample export, so preview shows the other rows as rejects.
         var preview = new StringWriter();
         Assert.Equal(1, await CliCommands.RunAsync(["preview", "gxj-monthly"], preview, CancellationToken.None, settings));
         Assert.Contains("REJECT  error      indicator samples/gxj-digital-economy-2021-2023.csv row 6 column '指标名称': no indicator code for '电子信息产业规模'", preview.ToString(), StringComparison.Ordinal);

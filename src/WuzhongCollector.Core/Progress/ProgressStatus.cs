@@ -1,6 +1,6 @@
 namespace WuzhongCollector.Core.Progress;
 
-/// <summary>Where a target stands; the rule that picks one is <see cref="ProgressCalculator"/>'s and the README's.</summary>
+/// <summary>Where a target stands; the rule that picks one is <see cref="ProgressCalculator"/>'s and the analyst guide's (Service/Plan/README.md).</summary>
 public enum ProgressStatus
 {
     Met,

@@ -79,8 +79,9 @@ public sealed class RecurringJobSync(
         foreach (var stale in storageConnection.GetRecurringJobs().Where(j => !registry.Sources.ContainsKey(j.Id) && !j.Id.StartsWith(SystemJobPrefix, StringComparison.Ordinal)))
         {
             logger.LogInformation("Removing recurring job {Source}: its source file is gone or has never been valid", stale.Id);
-            recurringJobs.RemoveIfExists(stale.Id);
+            // Marked removed first, so no reader sees the job gone while the source still reads as scheduled.
             await connection.ExecuteAsync(new CommandDefinition("UPDATE source SET removed_at = @now WHERE id = @Id AND removed_at IS NULL", new { now, stale.Id }, cancellationToken: cancellationToken));
+            recurringJobs.RemoveIfExists(stale.Id);
         }
 
         await SaveConfigErrorsAsync(connection, now, cancellationToken);
