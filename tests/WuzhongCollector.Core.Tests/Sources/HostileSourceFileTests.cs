@@ -104,29 +104,14 @@ public sealed class HostileSourceFileTests : IDisposable
     [Fact]
     public async Task Parse_AliasBomb_IsRefusedAtOnce_WithItsLine()
     {
-        // 863 bytes that expand to 9^9 nodes when walked: the file that hung validate and hot reload.
-        var bomb = """
-            name: bomb
-            kind: csv
-            schedule: { cron: "0 2 * * *" }
-            file: { path: a.csv }
-            mapping: { indicator: { const: STAR_CLOUD_ENTERPRISES }, period: p, value: v }
-            a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
-            b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
-            c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
-            d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
-            e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
-            f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
-            g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
-            h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
-            i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
-            """;
+        // 863 bytes that expand to 9^11 nodes when walked: the file that hung validate and hot reload.
+        var bomb = File.ReadAllText(Path.Combine(RepoPaths.TestData, "sources", "alias-bomb.yaml"));
 
         // Before the fix this never returned; a minute is far beyond the milliseconds it now takes.
         var (_, errors) = await Task.Run(() => SourceFileLoader.Parse("bomb", "bomb.yaml", bomb, Catalogue)).WaitAsync(TimeSpan.FromMinutes(1));
 
         var error = Assert.Single(errors);
-        Assert.Equal("bomb.yaml:10: (yaml): aliases (*name) expand to more than 10000 nodes; refused as a possible alias bomb", error.ToString());
+        Assert.Equal("bomb.yaml:9: (yaml): aliases (*name) expand to more than 10000 nodes; refused as a possible alias bomb", error.ToString());
     }
 
     [Fact]

@@ -11,26 +11,8 @@ namespace WuzhongCollector.Service.Tests.Hardening;
 /// </summary>
 public sealed class HostileConfigTests : IDisposable
 {
-    /// <summary>863 bytes whose aliases expand to 9^9 nodes: it hung hot reload and validate.</summary>
-    public const string AliasBomb = """
-        kind: csv
-        schedule: { cron: "0 2 * * *" }
-        file: { path: exports/robots.csv }
-        mapping: { indicator: { const: INDUSTRIAL_ROBOTS_DEPLOYED }, period: 期别, value: 数值 }
-        a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
-        b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
-        c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
-        d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
-        e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
-        f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
-        g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
-        h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
-        i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
-        j: &j [*i,*i,*i,*i,*i,*i,*i,*i,*i]
-        k: [*j,*j,*j,*j,*j,*j,*j,*j,*j]
-        # The attack's file was 863 bytes; these comment lines pad this one to the same size. Nothing in them matters.
-        # --------------------------------------------------------------------------------------------------------------------------------------------------------------------------
-        """;
+    /// <summary>The attack's file: 863 bytes whose aliases expand to 9^11 nodes. It hung hot reload and validate for good.</summary>
+    private static readonly string AliasBomb = File.ReadAllText(Path.Combine(TestConfig.RepoRoot(), "tests/WuzhongCollector.Core.Tests/TestData/sources/alias-bomb.yaml"));
 
     private readonly TestConfig config = new();
 
@@ -61,7 +43,7 @@ public sealed class HostileConfigTests : IDisposable
         config.WriteSource("robots", Samples.RobotsSource);
         await using var host = await CollectorHost.StartAsync(config, settings: Samples.Fast(("Collector:SourceFileTimeout", "00:00:02")));
         await host.WaitForRecurringAsync(new Dictionary<string, string> { ["robots"] = "0 2 * * *" });
-        Assert.Equal(863, System.Text.Encoding.UTF8.GetByteCount(AliasBomb + "\n"));
+        Assert.Equal(863, System.Text.Encoding.UTF8.GetByteCount(AliasBomb));
         var pipe = Path.Combine(config.Sources, "pipe.yaml");
         try
         {

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Dapper;
 using Hangfire;
 using Npgsql;
@@ -44,7 +46,7 @@ public sealed class DropFolder(
                 // Only the link is moved (a rename never follows it); what it points to is neither read nor touched.
                 var refusal = $"{fileOrigin} is a link to {real}, outside the config folder: not read";
                 log.Step(refusal);
-                Move(file, FailedFolder, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(real))), refusal, log);
+                Move(file, FailedFolder, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(real))), refusal, log);
                 continue;
             }
 

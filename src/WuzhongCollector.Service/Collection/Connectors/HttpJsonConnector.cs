@@ -31,6 +31,9 @@ public sealed class HttpJsonConnector(
 {
     public const string ClientName = "sources";
 
+    /// <summary>Redirects are followed here, not by the handler, which would send a source's token headers to any host a redirect names.</summary>
+    private const int MaxRedirects = 5;
+
     public SourceKind Kind => kind;
 
     public async Task<FetchedPayload> FetchAsync(SourceDefinition source, RunLog log, CancellationToken cancellationToken)
@@ -238,9 +241,6 @@ public sealed class HttpJsonConnector(
             url = next;
         }
     }
-
-    /// <summary>Redirects are followed here, not by the handler, which would send a source's token headers to any host a redirect names.</summary>
-    private const int MaxRedirects = 5;
 
     private static Uri? Redirect(HttpResponseMessage response) =>
         (int)response.StatusCode is 301 or 302 or 303 or 307 or 308 ? response.Headers.Location : null;
