@@ -33,7 +33,7 @@ public sealed class DataRoots
         {
             real = RealPath(Path.Combine(ConfigDirectory, configured));
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return (configured, $"'{configured}' cannot be resolved ({ex.Message})");
         }

@@ -31,6 +31,12 @@ public static class SourceUrls
 
         var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
         var scheme = schemeEnd > 0 ? url[..schemeEnd].ToLowerInvariant() : null;
+        if (url.StartsWith("{secret:", StringComparison.Ordinal))
+        {
+            // The address itself is a secret: it is checked when the call is made.
+            return null;
+        }
+
         if (scheme is not ("http" or "https"))
         {
             return scheme is null

@@ -172,6 +172,7 @@ public sealed class HostileSourceFileTests : IDisposable
     [InlineData("{self}/demo/opendata/gov-cloud")]
     [InlineData("http://127.0.0.1:5081/api/data")]
     [InlineData("https://data.sh.gov.cn/interface/12224/36129?key={secret:SH_KEY}")]
+    [InlineData("{secret:SH_KEY}/interface/12224/36129")]
     public void Parse_HttpUrlsElsewhere_AndTheDemoMechanism_AreAccepted(string url)
     {
         Assert.Empty(SourceFileLoader.Parse("x", "x.yaml", HttpSource(url), Catalogue, environment: _ => "k", checks: Checks()).Errors);

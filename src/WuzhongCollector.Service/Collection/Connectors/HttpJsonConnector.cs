@@ -201,7 +201,7 @@ public sealed class HttpJsonConnector(
         var (url, method, content) = (new Uri(planned.Url), planned.Method, planned.Content);
         for (var redirects = 0; ; redirects++)
         {
-            if (await self.RefusalAsync(url, cancellationToken) is { } refusal)
+            if ((url.Scheme is "http" or "https" ? await self.RefusalAsync(url, cancellationToken) : $"{url.Scheme}:// URLs are not fetched; only http:// and https://") is { } refusal)
             {
                 throw new PermanentSourceException($"{source.Id}: {refusal}; no call made") { FailureClass = "config" };
             }
