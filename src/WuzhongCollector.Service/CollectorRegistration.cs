@@ -36,7 +36,9 @@ public static class CollectorRegistration
 
         // Config is checked before anything starts: a bad source file stops start-up with every error listed.
         var paths = new ConfigPaths(Microsoft.Extensions.Options.Options.Create(options), builder.Environment);
-        var registry = SourceRegistry.Load(paths);
+        var self = new SelfAddress { DemoEnabled = options.DemoEndpoints ?? builder.Environment.IsDevelopment(), Ports = SelfAddress.ConfiguredPorts(builder.Configuration) };
+        services.AddSingleton(self);
+        var registry = SourceRegistry.Load(paths, () => self.Ports);
         services.AddSingleton(registry);
         services.AddPlanMonitoring(paths, registry.Catalogue);
         if (registry.Errors.Count > 0 && !options.StartDespiteSourceErrors)
@@ -66,7 +68,6 @@ public static class CollectorRegistration
             services.AddSingleton(embedded);
         }
 
-        services.AddSingleton<SelfAddress>(_ => new SelfAddress { DemoEnabled = options.DemoEndpoints ?? builder.Environment.IsDevelopment() });
         services.AddFileSources();
         services.AddHttpSources();
         services.AddTransient<CollectSourceJob>();

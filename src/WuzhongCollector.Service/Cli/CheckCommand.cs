@@ -25,7 +25,7 @@ public static class CheckCommand
 
         var sourceId = context.Args[0];
         var paths = CliCommands.Paths(context);
-        var registry = SourceRegistry.Load(paths);
+        var registry = SourceRegistry.Load(paths, () => SelfAddress.ConfiguredPorts(CliCommands.Configuration(context)));
         var fileErrors = registry.Errors.Where(e => SourceRegistry.SourceIdOf(e.File) == sourceId).ToList();
         var source = registry.Find(sourceId);
         if (source is null || fileErrors.Count > 0)
@@ -54,16 +54,17 @@ public static class CheckCommand
             }
 
             var first = connector.Read(source, payload, cancellationToken).FirstOrDefault();
-            return await ReportAsync(context.Output, source, first);
+            return await ReportAsync(context.Output, source, first, log.Redactor);
         }
         catch (Exception ex) when (ex is PermanentSourceException or TransientSourceException or InvalidDataException or InvalidOperationException or HttpRequestException)
         {
-            await context.Output.WriteLineAsync($"FAILED {sourceId}: {ex.Message}");
+            // The upstream's own words may echo a secret back.
+            await context.Output.WriteLineAsync($"FAILED {sourceId}: {log.Redactor.Redact(ex.Message)}");
             return 1;
         }
     }
 
-    private static async Task<int> ReportAsync(TextWriter output, SourceDefinition source, RawRecord? first)
+    private static async Task<int> ReportAsync(TextWriter output, SourceDefinition source, RawRecord? first, SecretRedactor redactor)
     {
         if (first is null)
         {
@@ -71,7 +72,7 @@ public static class CheckCommand
             return 1;
         }
 
-        await output.WriteLineAsync((first.IsTable ? "columns: " : "fields of the first record: ") + string.Join(", ", first.Fields.Keys.Where(k => !k.StartsWith('$'))));
+        await output.WriteLineAsync(redactor.Redact((first.IsTable ? "columns: " : "fields of the first record: ") + string.Join(", ", first.Fields.Keys.Where(k => !k.StartsWith('$')))));
         var mapped = new (string Name, FieldMap? Map)[]
         {
             ("indicator", source.Mapping.Indicator), ("area", source.Mapping.Area), ("period", source.Mapping.Period),

@@ -1,5 +1,6 @@
 using WuzhongCollector.Core.Catalogue;
 using WuzhongCollector.Core.Sources;
+using WuzhongCollector.Service.Demo;
 using WuzhongCollector.Service.Sources;
 
 namespace WuzhongCollector.Service.Cli;
@@ -67,19 +68,21 @@ public static class CliCommands
         var (catalogue, catalogueErrors) = CatalogueLoader.Load(paths.Catalogue);
         var errors = new List<ConfigError>(catalogueErrors);
         var sources = 0;
+        // The same checks as the service: data paths inside the allowed folders, no URL to the service itself.
+        var checks = new SourceChecks(paths.Data, SelfAddress.ConfiguredPorts(Configuration(context)));
         if (catalogue is not null)
         {
             if (context.Args.Length == 0)
             {
-                var (loaded, sourceErrors) = SourceRegistry.LoadSources(paths.Sources, catalogue);
+                var (loaded, sourceErrors) = SourceRegistry.LoadSources(paths.Sources, catalogue, checks, paths.SourceFileTimeout);
                 sources = loaded.Count;
                 errors.AddRange(sourceErrors);
             }
 
             foreach (var file in context.Args)
             {
-                var text = await File.ReadAllTextAsync(file, cancellationToken);
-                var (definition, fileErrors) = SourceFileLoader.Parse(Path.GetFileNameWithoutExtension(file), Path.GetFileName(file), text, catalogue, Path.GetFullPath(file));
+                // A file given by name may lie anywhere (a draft); what it names is checked as in config/sources.
+                var (definition, fileErrors) = SourceFileLoader.Load(Path.GetFullPath(file), catalogue, checks);
                 errors.AddRange(fileErrors);
                 sources += definition is not null ? 1 : 0;
             }

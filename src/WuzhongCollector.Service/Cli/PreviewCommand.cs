@@ -3,7 +3,9 @@ using System.Text.Json;
 using WuzhongCollector.Core.Normalisation;
 using WuzhongCollector.Core.Parsing;
 using WuzhongCollector.Core.Sources;
+using WuzhongCollector.Service.Collection;
 using WuzhongCollector.Service.Collection.Connectors;
+using WuzhongCollector.Service.Demo;
 using WuzhongCollector.Service.Sources;
 
 namespace WuzhongCollector.Service.Cli;
@@ -35,7 +37,7 @@ public static class PreviewCommand
         SourceRegistry registry;
         try
         {
-            registry = SourceRegistry.Load(paths);
+            registry = SourceRegistry.Load(paths, () => SelfAddress.ConfiguredPorts(CliCommands.Configuration(context)));
         }
         catch (ConfigurationException ex)
         {
@@ -49,7 +51,17 @@ public static class PreviewCommand
             return 1;
         }
 
-        var file = fileIndex >= 0 ? GivenFile(args[fileIndex + 1], paths) : DefaultFile(source, paths);
+        string? file;
+        try
+        {
+            file = fileIndex >= 0 ? GivenFile(args[fileIndex + 1], paths) : DefaultFile(source, paths);
+        }
+        catch (PermanentSourceException ex)
+        {
+            await output.WriteLineAsync(ex.Message);
+            return 1;
+        }
+
         if (file is null || !File.Exists(file))
         {
             await output.WriteLineAsync(file is null
@@ -78,11 +90,15 @@ public static class PreviewCommand
         return await printer.FinishAsync(origin);
     }
 
-    /// <summary>The file a run would read: the configured path, or the oldest file waiting in the drop folder.</summary>
+    /// <summary>
+    /// The file a run would read, through the same path check (links resolved, inside the allowed folders): the
+    /// configured path, or the oldest file waiting in the drop folder that is not a link to outside.
+    /// </summary>
     private static string? DefaultFile(SourceDefinition source, ConfigPaths paths) => source.File switch
     {
-        { Path: { } path } => paths.Resolve(path),
-        { DropFolder: { } folder } when Directory.Exists(paths.Resolve(folder)) => DropFolder.Pending(paths.Resolve(folder)).FirstOrDefault(),
+        { Path: { } path } => CsvFileConnector.DataPath(source, paths, "file.path", path),
+        { DropFolder: { } folder } when CsvFileConnector.DataPath(source, paths, "file.dropFolder", folder) is var real && Directory.Exists(real) =>
+            DropFolder.Pending(real).FirstOrDefault(f => paths.Data.IsInside(DataRoots.RealPath(f))),
         _ => null,
     };
 

@@ -5,20 +5,27 @@ namespace WuzhongCollector.Service.Database;
 
 /// <summary>
 /// Applies the numbered scripts in Database/Schema once each, in order. Instances starting together are
-/// serialised by an advisory lock, so no script runs twice.
+/// serialised by a lock on the script table, so no script runs twice. (Not an advisory lock: any role, the
+/// analysts' included, can take one of those, and would hold every start-up.)
 /// </summary>
 public static class SchemaMigrator
 {
-    private const long LockKey = 0x57757A686F6E67; // "Wuzhong"
-
     public static async Task MigrateAsync(NpgsqlDataSource dataSource, ILogger logger, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "CREATE TABLE IF NOT EXISTS schema_script (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())", cancellationToken: cancellationToken));
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
+        {
+            // Another instance created it at the same moment.
+        }
+
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@LockKey)", new { LockKey }, transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(
-            "CREATE TABLE IF NOT EXISTS schema_script (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
-            transaction: transaction, cancellationToken: cancellationToken));
+        // Conflicts with itself and with writes, not with reads; only the table's owner may take it.
+        await connection.ExecuteAsync(new CommandDefinition("LOCK TABLE schema_script IN SHARE ROW EXCLUSIVE MODE", transaction: transaction, cancellationToken: cancellationToken));
         var applied = (await connection.QueryAsync<string>(new CommandDefinition("SELECT name FROM schema_script", transaction: transaction, cancellationToken: cancellationToken))).ToHashSet();
 
         var assembly = typeof(SchemaMigrator).Assembly;

@@ -34,7 +34,9 @@ public sealed class ProgressSnapshot(PlanReader reader, ILogger<ProgressSnapshot
     {
         // Runs of different sources commit in parallel: one writer at a time, and each reads what the one
         // before it committed (read committed takes a fresh snapshot per statement), so the last writer wins with all figures.
-        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(hashtext('progress_snapshot'))", transaction: transaction, cancellationToken: cancellationToken));
+        // A table lock, not an advisory one, which the analysts' role could take and so hold every run's commit;
+        // EXCLUSIVE still lets analyst.progress be read meanwhile.
+        await connection.ExecuteAsync(new CommandDefinition("LOCK TABLE progress_snapshot IN EXCLUSIVE MODE", transaction: transaction, cancellationToken: cancellationToken));
         var report = await reader.ReadAsync(connection, transaction, PlanReport.PlanArea, null, cancellationToken);
         var rows = report.Indicators.SelectMany(i => i.Progress.Targets.Select(t => new
         {
