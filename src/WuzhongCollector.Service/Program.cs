@@ -11,7 +11,20 @@ if (CliCommands.IsVerb(args))
         e.Cancel = true;
         cancel.Cancel();
     };
-    return await CliCommands.RunAsync(args, Console.Out, cancel.Token);
+    try
+    {
+        return await CliCommands.RunAsync(args, Console.Out, cancel.Token);
+    }
+    catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+    {
+        return 130;
+    }
+    catch (Exception ex)
+    {
+        // A bug, not bad input (verbs report that themselves): the trace on stderr, stdout stays clean.
+        await Console.Error.WriteLineAsync($"unexpected error, please report it: {ex}");
+        return 70;
+    }
 }
 
 WebApplication app;

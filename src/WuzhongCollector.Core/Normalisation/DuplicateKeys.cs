@@ -6,6 +6,8 @@ namespace WuzhongCollector.Core.Normalisation;
 /// </summary>
 public static class DuplicateKeys
 {
+    private const int ListedConflicts = 3;
+
     public static (List<Observation> Unique, List<Rejection> Conflicts) Resolve(IEnumerable<Observation> observations)
     {
         var firstByKey = new Dictionary<(string, string, string), Observation>();
@@ -35,9 +37,12 @@ public static class DuplicateKeys
         foreach (var (key, list) in conflicted)
         {
             firstByKey.Remove(key);
-            var values = string.Join(" vs ", list.Select(o => $"{o.Value} at {o.Location}"));
+            // Each reject names the others; a bounded list keeps a file of one key repeated 100,000 times from
+            // making 100,000 reasons of 100,000 values each.
+            var values = string.Join(" vs ", list.Take(ListedConflicts).Select(o => $"{o.Value} at {o.Location}"))
+                + (list.Count > ListedConflicts ? $" and {list.Count - ListedConflicts} more" : string.Empty);
             conflicts.AddRange(list.Select(o => new Rejection(o.Location, "value", o.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                $"conflicting duplicate for {key.Item1} {key.Item2} {key.Item3}: {values}")));
+                $"conflicting duplicate for {key.Item1} {key.Item2} {key.Item3}: {values}") { IndicatorCode = o.IndicatorCode, AreaCode = o.AreaCode, Period = o.Period }));
         }
 
         return (firstByKey.Values.ToList(), conflicts);

@@ -25,13 +25,19 @@ public readonly record struct Period(PeriodType Type, int Year, int Index)
         _ => throw new InvalidOperationException(),
     };
 
-    public string TypeName => Type switch
+    public string TypeName => NameOf(Type);
+
+    /// <summary>The word for a period type, as the API, the database and source files write it.</summary>
+    public static string NameOf(PeriodType type) => type switch
     {
         PeriodType.Year => "year",
         PeriodType.Quarter => "quarter",
         PeriodType.Month => "month",
         _ => "ytd",
     };
+
+    public static PeriodType? ParseType(string? name) =>
+        Enum.GetValues<PeriodType>().Cast<PeriodType?>().FirstOrDefault(t => NameOf(t!.Value) == name);
 
     /// <summary>The first day the period covers (1 January for a year-to-date figure).</summary>
     public DateOnly Start => Type switch

@@ -5,7 +5,8 @@ namespace WuzhongCollector.Core.Normalisation;
 
 /// <summary>
 /// Reads the period notations of Chinese statistics and statistics APIs into canonical periods.
-/// A period without a year (一季度, 1-9月) takes the year from context, such as the sheet title.
+/// A period without a year (一季度, 1-9月) takes the year from context, such as the sheet title or a year
+/// field. A whole year written as a float (2025.0) is that year; a decimal such as 2025.5 is no period at all.
 /// </summary>
 public static partial class PeriodParser
 {
@@ -23,7 +24,7 @@ public static partial class PeriodParser
             return false;
         }
 
-        var s = ChineseText.Compact(text).Replace('—', '-').Replace('–', '-').Replace('~', '-').Replace('－', '-');
+        var s = WholeNumbers.Normalise(ChineseText.Compact(text).Replace('—', '-').Replace('–', '-').Replace('~', '-').Replace('－', '-'));
         Match m;
 
         // NBS new API codes: 2025YY, 202509MM, 202404SS (the SS digits are the quarter).
@@ -76,9 +77,10 @@ public static partial class PeriodParser
             return from == 1 && to is >= 1 and <= 12 && Build(Period.YearToDate(y.Value, to), out period);
         }
 
-        if ((m = ChineseQuarter().Match(rest)).Success && ChineseNumerals.TryGetValue(m.Groups["q"].Value, out var q) && q <= 4)
+        if ((m = QuarterOfYear().Match(rest)).Success)
         {
-            return Build(Period.OfQuarter(y.Value, q), out period);
+            var quarter = m.Groups["q"].Value;
+            return Build(Period.OfQuarter(y.Value, char.IsAsciiDigit(quarter[0]) ? Int(quarter) : ChineseNumerals[quarter]), out period);
         }
 
         if ((m = SingleMonth().Match(rest)).Success)
@@ -96,6 +98,34 @@ public static partial class PeriodParser
             _ => false,
         };
     }
+
+    /// <summary>
+    /// Why <paramref name="text"/> gives no period, for a reject: it lacks a year that its spelling needs, it is
+    /// a decimal number, a bare number follows a year, or it is no notation this parser reads.
+    /// </summary>
+    public static string Problem(string text, int? contextYear = null)
+    {
+        var s = ChineseText.Compact(text);
+        if (contextYear is null && TryParse(text, out _, contextYear: 2000))
+        {
+            return $"no year: '{text}' does not say its year; periods written as {NeedsYear} take theirs from the table title or sheet name, or from a year field (mapping.period: \"{{年份}}{{时期}}\")";
+        }
+
+        if (DecimalNumber().Match(s) is { Success: true } decimalNumber)
+        {
+            return $"'{text}' holds the decimal number {decimalNumber.Value}, not a period: a year is whole (2025 or 2025.0), and a month is written 2025.05, 2025-05 or 2025年5月";
+        }
+
+        if (YearThenBareNumber().IsMatch(s))
+        {
+            return $"'{text}': a bare number after the year could be a month or a quarter; write the template with the word, e.g. \"{{年份}}年{{月份}}月\" or \"{{年份}}-Q{{季度}}\"";
+        }
+
+        return $"'{text}' is not a period this service reads (e.g. 2023, 2023年9月, 2023-Q1, 2023年1-9月, 202309)";
+    }
+
+    /// <summary>The spellings that carry no year of their own, for messages and the admin guide.</summary>
+    public const string NeedsYear = "一季度/第1季度/Q1, 1-9月/1至9月/1-9月累计, 9月/九月/9月份, 上半年, 前三季度 and 全年";
 
     /// <summary>
     /// Finds the first period a free text states, such as a sheet title "2022年9月吴中区主要经济指标" or
@@ -153,7 +183,8 @@ public static partial class PeriodParser
     [GeneratedRegex(@"^(?<y>\d{4})(?:年(?:度)?)?$")]
     private static partial Regex YearOnly();
 
-    [GeneratedRegex(@"^(?<y>\d{4})(?:年(?<m>\d{1,2})月|[-./](?<m>\d{1,2})|(?<m>\d{2})|M(?<m>\d{2}))$")]
+    // "2025.5" is refused rather than read as May: a float year (Socrata) and a dotted month look alike.
+    [GeneratedRegex(@"^(?<y>\d{4})(?:年(?<m>\d{1,2})月|[-/](?<m>\d{1,2})|\.(?<m>\d{2})|(?<m>\d{2})|M(?<m>\d{2}))$")]
     private static partial Regex YearMonth();
 
     [GeneratedRegex(@"^(?<y>\d{4})(?:-?Q|K|年第?)(?<q>[1-4])(?:季度)?$")]
@@ -165,8 +196,14 @@ public static partial class PeriodParser
     [GeneratedRegex(@"^(?<a>\d{1,2})月?(?:-|至|到)(?<b>\d{1,2})月(?:累计|份)?$")]
     private static partial Regex MonthRange();
 
-    [GeneratedRegex(@"^第?(?<q>[一二三四])季度$")]
-    private static partial Regex ChineseQuarter();
+    [GeneratedRegex(@"^(?:第?(?<q>[一二三四1-4])季度|Q(?<q>[1-4]))$")]
+    private static partial Regex QuarterOfYear();
+
+    [GeneratedRegex(@"(?<![0-9])[0-9]{4}\.[0-9]+")]
+    private static partial Regex DecimalNumber();
+
+    [GeneratedRegex(@"^[0-9]{4}年[0-9]{1,2}$")]
+    private static partial Regex YearThenBareNumber();
 
     [GeneratedRegex(@"^(?<m>\d{1,2}|十[一二]?|[一二三四五六七八九])月(?:份)?$")]
     private static partial Regex SingleMonth();

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using WuzhongCollector.Core.Catalogue;
 using WuzhongCollector.Core.Parsing;
 using WuzhongCollector.Core.Sources;
@@ -6,9 +7,11 @@ using WuzhongCollector.Core.Tables;
 namespace WuzhongCollector.Core.Normalisation;
 
 /// <summary>
-/// Pure mapping of one raw record to an observation, or to a rejection that says where and why.
+/// Pure mapping of one raw record to observations, or to rejections that say where and why. A record gives one
+/// observation per value it holds (<see cref="RecordMapping.ValueFields"/>), or one skip when a rule of the
+/// mapping leaves it out.
 /// </summary>
-public sealed class RecordMapper(RecordMapping mapping, IndicatorCatalogue catalogue, int? contextYear = null)
+public sealed partial class RecordMapper(RecordMapping mapping, IndicatorCatalogue catalogue, int? contextYear = null)
 {
     // A file repeats a handful of labels, periods and units a million times; the pure parsers behind
     // these caches are regex-heavy. Bounded, so a file of distinct texts cannot grow them without limit.
@@ -16,40 +19,85 @@ public sealed class RecordMapper(RecordMapping mapping, IndicatorCatalogue catal
     private readonly Dictionary<string, string> labels = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, int?), Period?> periods = [];
     private readonly Dictionary<(string, string), (bool Ok, decimal Factor, string? Error)> conversions = [];
+    private readonly Dictionary<string, string?> areaCodes = new(StringComparer.Ordinal);
+    private readonly IReadOnlyList<ValueField> valueFields = mapping.ValueFields;
 
-    public (Observation? Observation, Rejection? Rejection) Map(RawRecord record)
+    /// <summary>The one result of a mapping with one value per record; use <see cref="MapAll"/> for several.</summary>
+    public (Observation? Observation, Rejection? Rejection) Map(RawRecord record) =>
+        valueFields.Count == 1 ? MapAll(record)[0] : throw new InvalidOperationException("this mapping gives several values per record: use MapAll");
+
+    /// <summary>One result per value of the record; a skipped record or one its decoder rejected gives one result.</summary>
+    public IReadOnlyList<(Observation? Observation, Rejection? Rejection)> MapAll(RawRecord record)
     {
-        if (!Resolve(record, mapping.Indicator, "indicator", out var indicatorText, out var rejection))
+        foreach (var rule in mapping.Skip)
+        {
+            if (rule.Holds(record.Fields))
+            {
+                return [(null, new Rejection($"{record.Origin} {record.Position}", "skip", null, $"skipped by mapping.skip '{rule}'", RejectKind.Skipped))];
+            }
+        }
+
+        if (record.Problem is { } problem)
+        {
+            return [(null, new Rejection(record.Where(problem.Field), problem.Field, record.Get(problem.Field), problem.Reason))];
+        }
+
+        var results = new (Observation?, Rejection?)[valueFields.Count];
+        for (var i = 0; i < results.Length; i++)
+        {
+            var key = default(RecordKey);
+            var (observation, rejection) = MapValue(record, valueFields[i], ref key);
+            results[i] = (observation, rejection is null ? null : rejection with { IndicatorCode = key.Indicator, AreaCode = key.Area, Period = key.Period });
+        }
+
+        return results;
+    }
+
+    /// <summary>What of the record's key was resolved before it was rejected.</summary>
+    private struct RecordKey
+    {
+        public string? Indicator;
+        public string? Area;
+        public Period? Period;
+    }
+
+    private (Observation?, Rejection?) MapValue(RawRecord record, ValueField field, ref RecordKey key)
+    {
+        var indicatorMap = field.Indicator is { } fixedCode ? FieldMap.Constant(fixedCode) : mapping.Indicator!;
+        if (!Resolve(record, indicatorMap, "indicator", out var indicatorText, out var rejection))
         {
             return (null, rejection);
         }
 
-        var indicator = catalogue.Find(indicatorText!);
-        if (indicator is null)
+        if (catalogue.Find(indicatorText!) is not { } indicator)
         {
-            return (null, Reject(record, mapping.Indicator, "indicator", $"no indicator code for '{indicatorText}'; add it to mapping.indicator.codes"));
+            return (null, Reject(record, indicatorMap, "indicator", $"no indicator code for '{indicatorText}'; add it to mapping.indicator.codes"));
         }
 
-        if (!Resolve(record, mapping.Area, "area", out var area, out rejection))
-        {
-            return (null, rejection);
-        }
-
-        if (!Resolve(record, mapping.Period, "period", out var periodText, out rejection))
+        key.Indicator = indicator.Code;
+        if (!ResolveArea(record, out var area, out rejection))
         {
             return (null, rejection);
         }
 
-        // A table's title year completes periods written without one (1-9月 in a 2023 report).
-        var table = record.Table;
-        if (ParsePeriod(periodText!, contextYear ?? table?.Shape.Period?.Year) is not { } period)
+        key.Area = area;
+        if (!ResolvePeriod(record, out var period, out rejection))
         {
-            return (null, Reject(record, mapping.Period, "period", $"'{periodText}' is not a period this service reads (e.g. 2023, 2023年9月, 2023-Q1, 2023年1-9月)"));
+            return (null, rejection);
         }
 
-        var valueText = mapping.Value.Const ?? record.Get(mapping.Value.From!);
+        key.Period = period;
+
+        var settings = SettingsFor(record, field, indicator.Code);
+        if (PeriodTypeProblem(record, indicatorMap, indicator, settings, ref period) is { } periodProblem)
+        {
+            return (null, Reject(record, mapping.Period, "period", periodProblem));
+        }
+
+        key.Period = period;
+        var valueText = field.Value.Const ?? record.Get(field.Value.From!);
         var reading = ValueParser.Read(valueText);
-        var valueWhere = Where(record, mapping.Value);
+        var valueWhere = Where(record, field.Value);
         if (reading.MissingKind is { } missing)
         {
             return (null, new Rejection(valueWhere, "value", valueText, $"{indicator.Code} {period.Id}: {reading.Problem}", missing));
@@ -60,7 +108,8 @@ public sealed class RecordMapper(RecordMapping mapping, IndicatorCatalogue catal
             return (null, new Rejection(valueWhere, "value", valueText, reading.Problem!));
         }
 
-        var status = mapping.Status is null && table is not null ? table.StatusFor(mapping.Value.From, period) : ObservationStatus.Normal;
+        var table = record.Table;
+        var status = mapping.Status is null && table is not null ? table.StatusFor(field.Value.From, period) : ObservationStatus.Normal;
         if (mapping.Status is not null)
         {
             var statusText = mapping.Status.Const ?? record.Get(mapping.Status.From!);
@@ -72,20 +121,12 @@ public sealed class RecordMapper(RecordMapping mapping, IndicatorCatalogue catal
             status = parsed;
         }
 
-        var value = reading.Value!.Value;
-        string? unit = null;
-        if (mapping.Unit is not null)
+        if (UnitOf(record, field, settings, out var unit) is { } unitConflict)
         {
-            unit = mapping.Unit.Const ?? record.Get(mapping.Unit.From!);
-            if (string.IsNullOrWhiteSpace(unit))
-            {
-                unit = null;
-            }
+            return (null, new Rejection(valueWhere, "unit", unit, $"{indicator.Code}: {unitConflict}"));
         }
 
-        // A blank or unmapped unit falls back to what the table states: the value column's header, then its "单位：" row.
-        unit ??= table?.UnitFor(mapping.Value.From);
-
+        var value = reading.Value!.Value;
         if (reading.HasPercentSign)
         {
             if (unit is not null && Units.DimensionOf(unit) != UnitDimension.Percent)
@@ -95,8 +136,16 @@ public sealed class RecordMapper(RecordMapping mapping, IndicatorCatalogue catal
 
             unit = "%";
         }
-        else if (mapping.PercentAsFraction && indicator.Unit == "%")
+        else if ((settings.PercentAsFraction ?? mapping.PercentAsFraction) && indicator.Unit == "%")
         {
+            // A fraction is at most 1 in size; 76.0 under percentAsFraction would be stored as 7600 %.
+            if (Math.Abs(value) > 1m)
+            {
+                return (null, new Rejection(valueWhere, "value", valueText,
+                    $"{indicator.Code} {period.Id}: '{valueText}' is not a fraction, but percentAsFraction is set for it (it would be {Units.Trim(value * 100m)} %); "
+                    + "if this column writes percentages as 76.0, set percentAsFraction: false for it in mapping.columns"));
+            }
+
             value *= 100m;
         }
 
@@ -109,7 +158,135 @@ public sealed class RecordMapper(RecordMapping mapping, IndicatorCatalogue catal
         return (new Observation(indicator.Code, area!, period, value, status, valueWhere), null);
     }
 
-    private static string Where(RawRecord record, FieldMap map) => map.From is { } from ? record.Where(from) : $"{record.Origin} {record.Position}";
+    /// <summary>A value's settings: its own (values entry, then mapping.columns), then its indicator's.</summary>
+    private ValueSettings SettingsFor(RawRecord record, ValueField field, string indicatorCode)
+    {
+        var settings = field.Settings;
+        if (mapping.Columns.Count > 0 && field.Value.From is { } from)
+        {
+            var column = record.Table?.ColumnName(from) ?? from;
+            foreach (var (name, columnSettings) in mapping.Columns)
+            {
+                if (name == column || (record.Table is { } table && table.Shape.IndexOf(name) is var index and >= 0 && table.Shape.Names[index] == column))
+                {
+                    settings = settings.Over(columnSettings);
+                    break;
+                }
+            }
+        }
+
+        return settings.Over(mapping.Indicators.GetValueOrDefault(indicatorCode));
+    }
+
+    /// <summary>
+    /// The value's unit, most specific first: what the mapping declares (per column, per indicator, or a constant
+    /// mapping.unit), the record's unit field, the column header, then the table's "单位：" row. Declaration, unit
+    /// field and header must agree when more than one speaks: otherwise the value is rejected, never guessed.
+    /// </summary>
+    private string? UnitOf(RawRecord record, ValueField field, ValueSettings settings, out string? unit)
+    {
+        var declared = settings.Unit ?? mapping.Unit?.Const;
+        var stated = mapping.Unit?.From is { } unitField && record.Get(unitField) is { } text && !string.IsNullOrWhiteSpace(text) ? text.Trim() : null;
+        var header = record.Table?.ColumnUnit(field.Value.From);
+        unit = declared ?? stated ?? header ?? record.Table?.Shape.Unit;
+        return Disagree("the mapping", declared, null, stated) ?? Disagree("the mapping", declared, "the column header", header)
+            ?? Disagree(null, stated, "the column header", header);
+
+        string? Disagree(string? first, string? a, string? second, string? b) =>
+            a is null || b is null || Units.Same(a, b)
+                ? null
+                : $"{first ?? $"field '{mapping.Unit!.From}'"} says the unit is '{a}' but {second ?? $"field '{mapping.Unit!.From}'"} says '{b}'";
+    }
+
+    /// <summary>
+    /// Applies a declared period type (a month of a 累计 column is year-to-date through that month), or refuses a
+    /// period whose type is in doubt: a declared type the period contradicts, or a flow or rate whose label says
+    /// 累计 given for a single month or quarter with no type declared.
+    /// </summary>
+    private static string? PeriodTypeProblem(RawRecord record, FieldMap indicatorMap, Indicator indicator, ValueSettings settings, ref Period period)
+    {
+        if (settings.PeriodType is not { } declared)
+        {
+            var label = indicatorMap.From is { } from ? record.Get(from) : null;
+            return indicator.Kind is IndicatorKind.AnnualFlow or IndicatorKind.Percentage && period.Type is PeriodType.Month or PeriodType.Quarter
+                && label is not null && label.Contains("累计", StringComparison.Ordinal)
+                ? $"{indicator.Code}: the label '{label}' says 累计 but the period '{period.Id}' is a single {period.TypeName}; "
+                  + $"set periodType: ytd for {indicator.Code} in mapping.indicators if the figure runs from January, or periodType: {period.TypeName} if it does not"
+                : null;
+        }
+
+        if (declared == PeriodType.YearToDate && period.Type is PeriodType.Month or PeriodType.Quarter)
+        {
+            period = Period.YearToDate(period.Year, period.Type == PeriodType.Month ? period.Index : period.Index * 3);
+            return null;
+        }
+
+        return period.Type == declared || (declared == PeriodType.YearToDate && period.Type == PeriodType.Year)
+            ? null
+            : $"{indicator.Code}: the period '{period.Id}' is a {period.TypeName} but the mapping says periodType {Period.NameOf(declared)}";
+    }
+
+    private bool ResolveArea(RawRecord record, out string? area, out Rejection? rejection)
+    {
+        if (!Resolve(record, mapping.Area, "area", out area, out rejection))
+        {
+            return false;
+        }
+
+        if (!areaCodes.TryGetValue(area!, out var code))
+        {
+            code = WholeNumbers.Normalise(area!) is var normalised && AreaCode().IsMatch(normalised) ? normalised : null;
+            Remember(areaCodes, area!, code);
+        }
+
+        if (code is null)
+        {
+            rejection = Reject(record, mapping.Area, "area", $"'{area}' is a name, not an area code (such as 320506); list it in mapping.area.codes");
+            return false;
+        }
+
+        area = code;
+        return true;
+    }
+
+    private bool ResolvePeriod(RawRecord record, out Period period, out Rejection? rejection)
+    {
+        period = default;
+        rejection = null;
+        string? text;
+        string? blank = null;
+        if (mapping.Period.Template is { } template)
+        {
+            text = template.Compose(record, out var missingField, out blank);
+            if (text is null)
+            {
+                rejection = Reject(record, mapping.Period, "period", $"the record has no field '{missingField}'");
+                return false;
+            }
+        }
+        else if (!Resolve(record, mapping.Period, "period", out text, out rejection))
+        {
+            return false;
+        }
+
+        // A table's title year completes periods written without one (1-9月 in a 2023 report).
+        var year = contextYear ?? record.Table?.Shape.Period?.Year;
+        if (blank is null && ParsePeriod(text!, year) is { } parsed)
+        {
+            period = parsed;
+            return true;
+        }
+
+        var needsYear = year is null && !PeriodParser.TryParse(text, out _) && PeriodParser.TryParse(text, out _, contextYear: 2000);
+        rejection = new Rejection(Where(record, mapping.Period), "period", text,
+            blank is null ? PeriodParser.Problem(text!, year)
+            : needsYear ? $"no year: field '{blank}' is blank, and '{text}' does not say its year"
+            : $"field '{blank}' is blank, so the period '{text}' is incomplete");
+        return false;
+    }
+
+    private static string Where(RawRecord record, FieldMap map) =>
+        (map.From ?? map.Template?.Fields.FirstOrDefault()) is { } from ? record.Where(from) : $"{record.Origin} {record.Position}";
 
     private Period? ParsePeriod(string text, int? year)
     {
@@ -160,6 +337,11 @@ public sealed class RecordMapper(RecordMapping mapping, IndicatorCatalogue catal
         }
     }
 
+    /// <summary>
+    /// A field's text, through its codes. An unlisted value is rejected, skipped or passed on as written, as
+    /// <see cref="FieldMap.Unlisted"/> says; by default indicators pass (a catalogue code may be written as is)
+    /// and every other list is closed.
+    /// </summary>
     private bool Resolve(RawRecord record, FieldMap map, string field, out string? value, out Rejection? rejection)
     {
         rejection = null;
@@ -181,14 +363,21 @@ public sealed class RecordMapper(RecordMapping mapping, IndicatorCatalogue catal
         if (map.Codes is { } codes)
         {
             var label = NormaliseLabel(value);
-            if (codes.TryGetValue(label, out var code))
+            if (codes.TryGetValue(label, out var code) || codes.TryGetValue(WholeNumbers.Normalise(label), out code))
             {
                 value = code;
             }
-            else if (field != "indicator")
+            else
             {
-                rejection = Reject(record, map, field, $"'{value}' is not listed in mapping.{field}.codes");
-                return false;
+                switch (map.Unlisted ?? (field == "indicator" ? Unlisted.Pass : Unlisted.Reject))
+                {
+                    case Unlisted.Skip when field != "indicator" || catalogue.Find(value.Trim()) is null:
+                        rejection = Reject(record, map, field, $"'{value}' is not listed in mapping.{field}.codes (unlisted: skip)") with { Kind = RejectKind.Skipped };
+                        return false;
+                    case Unlisted.Reject:
+                        rejection = Reject(record, map, field, $"'{value}' is not listed in mapping.{field}.codes; the list is closed (set unlisted: pass or skip to change that)");
+                        return false;
+                }
             }
         }
 
@@ -198,4 +387,8 @@ public sealed class RecordMapper(RecordMapping mapping, IndicatorCatalogue catal
 
     private static Rejection Reject(RawRecord record, FieldMap map, string field, string reason) =>
         new(Where(record, map), field, map.From is { } from ? record.Get(from) : map.Const, reason);
+
+    // Division codes are digits (320506, 320506101); tests and other systems use short ASCII codes. A name is never a code.
+    [GeneratedRegex("^[0-9A-Za-z_.-]{1,32}$")]
+    private static partial Regex AreaCode();
 }

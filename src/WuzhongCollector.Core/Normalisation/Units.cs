@@ -109,6 +109,10 @@ public static class Units
         return unit;
     }
 
+    /// <summary>Whether two unit texts say the same unit: the same dimension and scale ("亿元" and "（亿元）", "%" and "百分比").</summary>
+    public static bool Same(string a, string b) =>
+        Known.TryGetValue(Clean(a), out var x) && Known.TryGetValue(Clean(b), out var y) ? x == y : Clean(a) == Clean(b);
+
     /// <summary>Drops trailing zeros a scale change leaves ("4215.0000" → 4215).</summary>
     public static decimal Trim(decimal value) => value / 1.0000000000000000000000000000m;
 

@@ -10,7 +10,8 @@ namespace WuzhongCollector.Core.OpenData;
 /// e.g. <c>code == "000000" &amp;&amp; data.state == true</c> or <c>code in ["1000", "1100"]</c>. Paths are
 /// dotted and follow JSON that arrives inside strings. Values compare as text, and numerically when both
 /// sides are numbers, so <c>returncode == 200</c> matches <c>200</c> and <c>"200"</c> but <c>code == "000000"</c>
-/// does not match <c>0</c>.
+/// does not match <c>0</c>. The same language filters records (<c>mapping.skip</c>), whose fields are text:
+/// <see cref="Holds(IReadOnlyDictionary{string, string?})"/>.
 /// </summary>
 public sealed class EnvelopeRule
 {
@@ -66,6 +67,13 @@ public sealed class EnvelopeRule
         return null;
     }
 
+    /// <summary>
+    /// Whether every comparison holds for a record's fields: a quoted value matches the text exactly, a number
+    /// matches numerically (<c>1</c> matches "1" and "1.0"), <c>null</c> matches an absent or blank field.
+    /// </summary>
+    public bool Holds(IReadOnlyDictionary<string, string?> fields) =>
+        clauses.All(c => c.HoldsText(fields.TryGetValue(c.Path, out var value) ? value : null));
+
     /// <summary>The first message the envelope carries at one of <paramref name="paths"/>.</summary>
     public static string? Message(JsonElement root, IReadOnlyList<string> paths, string origin)
     {
@@ -119,6 +127,24 @@ public sealed class EnvelopeRule
 
             return IsString ? element.ValueKind == JsonValueKind.String && actual == Text : actual == Text;
         }
+
+        public bool MatchesText(string? actual)
+        {
+            actual = actual?.Trim();
+            if (string.IsNullOrEmpty(actual))
+            {
+                return !IsString && Text == "null";
+            }
+
+            if (IsNumber && !IsString
+                && decimal.TryParse(actual, NumberStyles.Float, CultureInfo.InvariantCulture, out var a)
+                && decimal.TryParse(Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var b))
+            {
+                return a == b;
+            }
+
+            return actual == Text;
+        }
     }
 
     private sealed record Clause(string Path, string Operator, IReadOnlyList<Literal> Values)
@@ -126,22 +152,32 @@ public sealed class EnvelopeRule
         public bool Holds(JsonElement? actual)
         {
             var matched = actual is { } element && Values.Any(v => v.Matches(element));
-            return Operator == "!=" ? !matched : matched;
+            return Operator is "!=" or "not in" ? !matched : matched;
+        }
+
+        public bool HoldsText(string? actual)
+        {
+            var matched = Values.Any(v => v.MatchesText(actual));
+            return Operator is "!=" or "not in" ? !matched : matched;
         }
 
         public static bool TryParse(string text, out Clause? clause, out string? error)
         {
             clause = null;
-            var op = text.Contains("==", StringComparison.Ordinal) ? "==" : text.Contains("!=", StringComparison.Ordinal) ? "!=" : text.Contains(" in ", StringComparison.Ordinal) ? "in" : null;
+            var op = text.Contains("==", StringComparison.Ordinal) ? "=="
+                : text.Contains("!=", StringComparison.Ordinal) ? "!="
+                : text.Contains(" not in ", StringComparison.Ordinal) ? "not in"
+                : text.Contains(" in ", StringComparison.Ordinal) ? "in" : null;
             if (op is null)
             {
-                error = $"'{text}' is not a comparison (path == value, path != value, or path in [values])";
+                error = $"'{text}' is not a comparison (path == value, path != value, path in [values] or path not in [values])";
                 return false;
             }
 
-            var at = op == "in" ? text.IndexOf(" in ", StringComparison.Ordinal) : text.IndexOf(op, StringComparison.Ordinal);
+            var word = op.Length > 2 ? $" {op} " : op;
+            var at = text.IndexOf(word, StringComparison.Ordinal);
             var path = text[..at].Trim();
-            var right = text[(at + (op == "in" ? 4 : 2))..].Trim();
+            var right = text[(at + word.Length)..].Trim();
             if (path.Length == 0 || path.Any(c => char.IsWhiteSpace(c) || c is '"' or '\''))
             {
                 error = $"'{path}' is not a path (dotted names, e.g. data.state)";
@@ -149,11 +185,11 @@ public sealed class EnvelopeRule
             }
 
             var values = new List<Literal>();
-            if (op == "in")
+            if (op is "in" or "not in")
             {
                 if (!right.StartsWith('[') || !right.EndsWith(']'))
                 {
-                    error = $"'in' needs a list such as [\"1000\", \"1100\"], not {right}";
+                    error = $"'{op}' needs a list such as [\"1000\", \"1100\"], not {right}";
                     return false;
                 }
 

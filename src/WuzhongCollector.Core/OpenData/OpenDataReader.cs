@@ -7,18 +7,37 @@ namespace WuzhongCollector.Core.OpenData;
 
 /// <summary>
 /// Turns one answer of an HTTP source into raw records, by the source's kind, so the one
-/// <see cref="Normalisation.RecordMapper"/> maps every format.
+/// <see cref="Normalisation.RecordMapper"/> maps every format. An answer that says "no data for this query"
+/// (<see cref="HttpSettings.Empty"/>, such as NBS's <c>returncode</c> 501) gives no records: the run is empty.
 /// </summary>
 public static class OpenDataReader
 {
+    /// <summary>Whether the answer says there is no data for the query; then <paramref name="message"/> is what it says.</summary>
+    public static bool IsEmpty(HttpSettings http, JsonElement body, string origin, out string? message)
+    {
+        message = null;
+        if (http.Empty is not { } rule || rule.Check(body, origin) is not null)
+        {
+            return false;
+        }
+
+        message = EnvelopeRule.Message(body, http.MessagePaths, origin) ?? $"'{rule}' holds";
+        return true;
+    }
+
     public static IReadOnlyList<RawRecord> Read(SourceKind kind, HttpSettings http, JsonElement body, string origin)
     {
+        if (IsEmpty(http, body, origin, out _))
+        {
+            return [];
+        }
+
         try
         {
             return kind switch
             {
                 SourceKind.Nbs => NbsDataReader.Read(body, NbsDataReader.AskedRegions(http.Body), origin),
-                SourceKind.NbsEasyQuery => NbsEasyQueryReader.Read(body, NbsEasyQueryReader.AskedRegions(http.Query.Concat(http.Form ?? new Dictionary<string, string>())), origin),
+                SourceKind.NbsEasyQuery => NbsEasyQueryReader.Read(body, NbsEasyQueryReader.Asked(http.Query.Concat(http.Form ?? new Dictionary<string, string>())), origin),
                 SourceKind.SdmxJson => SdmxJsonReader.Read(body, origin),
                 SourceKind.JsonStat => JsonStatReader.Read(body, origin),
                 SourceKind.Soda when body.ValueKind != JsonValueKind.Array =>

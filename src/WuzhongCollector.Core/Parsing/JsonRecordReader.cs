@@ -14,6 +14,12 @@ public static class JsonRecordReader
 
     public static JsonDocument Parse(ReadOnlyMemory<byte> payload, string origin)
     {
+        // A saved answer may start with a UTF-8 byte order mark, whatever produced it.
+        if (payload.Span.StartsWith("\uFEFF"u8))
+        {
+            payload = payload[3..];
+        }
+
         if (payload.Span.Trim(" \t\r\n"u8).IsEmpty)
         {
             throw new InvalidDataException($"{origin}: the body is empty");

@@ -20,4 +20,13 @@ public sealed record RawRecord(string Origin, string Position, IReadOnlyDictiona
     public TableFieldDictionary? Table => Fields as TableFieldDictionary;
 
     public string? Get(string field) => Fields.TryGetValue(field, out var value) ? value : null;
+
+    /// <summary>
+    /// What the decoder found wrong with this record alone (a region other than the one asked for, two units that
+    /// disagree): the mapper rejects it with this reason, and the other records go on.
+    /// </summary>
+    public RecordProblem? Problem { get; init; }
 }
+
+/// <summary>A decoder's reason to reject one record: the field it concerns and why.</summary>
+public sealed record RecordProblem(string Field, string Reason);

@@ -4,28 +4,17 @@ using WuzhongCollector.Core.Tables;
 namespace WuzhongCollector.Core.Parsing;
 
 /// <summary>
-/// The one way a payload becomes raw records, for runs and previews alike: tables (CSV, Excel) by their
-/// layout, JSON by its records path.
+/// The one way a file payload (CSV, Excel) becomes raw records, for runs and previews alike: tables by their
+/// layout. HTTP answers are decoded by kind in <see cref="OpenData.OpenDataReader"/>.
 /// </summary>
 public static class SourceReader
 {
-    /// <param name="source">The source definition: its kind, file settings and layout, or records path.</param>
+    /// <param name="source">The source definition: its kind, file settings and layout.</param>
     /// <param name="open">Opens the payload from its start; tables are read twice (shape and notes, then records).</param>
-    /// <param name="origin">The file or URL, as rejects and previews name it.</param>
+    /// <param name="origin">The file, as rejects and previews name it.</param>
     /// <param name="cancellationToken">Stops the read between rows.</param>
-    public static IEnumerable<RawRecord> Read(SourceDefinition source, Func<Stream> open, string origin, CancellationToken cancellationToken = default)
-    {
-        if (source.Kind == SourceKind.HttpJson)
-        {
-            using var stream = open();
-            using var buffer = new MemoryStream();
-            stream.CopyTo(buffer);
-            using var document = JsonRecordReader.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), origin);
-            return JsonRecordReader.Read(document.RootElement, source.Http!.RecordsPath, origin).ToList();
-        }
-
-        return TableReader.Read(open, origin, TableOptions(source), cancellationToken);
-    }
+    public static IEnumerable<RawRecord> Read(SourceDefinition source, Func<Stream> open, string origin, CancellationToken cancellationToken = default) =>
+        TableReader.Read(open, origin, TableOptions(source), cancellationToken);
 
     public static TableOptions TableOptions(SourceDefinition source)
     {

@@ -15,11 +15,22 @@ public static class TextEncodings
     }
 
     /// <summary>
-    /// Picks the encoding of <paramref name="stream"/> (which must be seekable): a BOM wins; otherwise text
-    /// that is valid strict UTF-8 in its first 64 KiB is UTF-8, else GB18030.
+    /// Picks the encoding of <paramref name="stream"/> (which must be seekable). A byte order mark wins over any
+    /// declared encoding, and the reader then skips it, so a UTF-8 file with a BOM declared <c>utf-8</c> keeps its
+    /// first column's name. Otherwise the declared encoding; for <c>auto</c>, text that is valid strict UTF-8 in
+    /// its first 64 KiB is UTF-8, else GB18030.
     /// </summary>
     public static Encoding Detect(Stream stream, string configured = "auto")
     {
+        var start = stream.Position;
+        var buffer = new byte[64 * 1024];
+        var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        stream.Position = start;
+        if (ByByteOrderMark(buffer.AsSpan(0, read)) is { } marked)
+        {
+            return marked;
+        }
+
         switch (configured.ToLowerInvariant())
         {
             case "utf-8" or "utf8":
@@ -30,15 +41,6 @@ public static class TextEncodings
                 break;
             default:
                 return Encoding.GetEncoding(configured);
-        }
-
-        var start = stream.Position;
-        var buffer = new byte[64 * 1024];
-        var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-        stream.Position = start;
-        if (read >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF)
-        {
-            return new UTF8Encoding(true);
         }
 
         // A multi-byte sequence may be cut at the end of the sample; ignore up to 3 trailing bytes.
@@ -61,4 +63,16 @@ public static class TextEncodings
 
         return Gb18030;
     }
+
+    /// <summary>
+    /// The encoding a byte order mark declares (UTF-8, or UTF-16 as Excel's "Unicode text" export writes); each
+    /// has the mark as its preamble, so a StreamReader skips it.
+    /// </summary>
+    private static Encoding? ByByteOrderMark(ReadOnlySpan<byte> start) => start switch
+    {
+        [0xEF, 0xBB, 0xBF, ..] => new UTF8Encoding(true),
+        [0xFF, 0xFE, ..] => new UnicodeEncoding(bigEndian: false, byteOrderMark: true),
+        [0xFE, 0xFF, ..] => new UnicodeEncoding(bigEndian: true, byteOrderMark: true),
+        _ => null,
+    };
 }

@@ -31,6 +31,12 @@ public sealed record HttpSettings(
     /// <summary>What a successful answer looks like, e.g. <c>code == "000000"</c>; null accepts any JSON.</summary>
     public EnvelopeRule? Success { get; init; }
 
+    /// <summary>
+    /// What an answer meaning "no data for this query" looks like (NBS easyquery's <c>returncode == 501</c>, SIPOP's
+    /// <c>code == "1100"</c>): checked before <see cref="Success"/>; such an answer gives an empty run, not a failure.
+    /// </summary>
+    public EnvelopeRule? Empty { get; init; }
+
     /// <summary>Where the envelope says what went wrong, tried in order.</summary>
     public IReadOnlyList<string> MessagePaths { get; init; } = EnvelopeRule.DefaultMessagePaths;
 

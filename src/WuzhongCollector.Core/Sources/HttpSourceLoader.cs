@@ -10,7 +10,7 @@ namespace WuzhongCollector.Core.Sources;
 /// </summary>
 internal static class HttpSourceLoader
 {
-    internal static readonly string[] HttpKeys = ["url", "method", "query", "headers", "body", "form", "contentType", "auth", "paging", "success", "message", "records", "resilience"];
+    internal static readonly string[] HttpKeys = ["url", "method", "query", "headers", "body", "form", "contentType", "auth", "paging", "success", "empty", "message", "records", "resilience"];
     internal static readonly string[] ResilienceKeys = ["attemptTimeoutSeconds", "totalTimeoutSeconds", "maxRetries", "baseDelaySeconds", "maxRetryAfterSeconds", "breakSeconds"];
     private const string Placeholders = "page, size, offset, limit, now:FORMAT, timestamp, nonce, self, secret:NAME";
 
@@ -77,7 +77,14 @@ internal static class HttpSourceLoader
             }
         }
 
-        var success = ReadSuccess(file, node, kind, errors);
+        var success = ReadRule(file, node, "success", kind switch
+        {
+            SourceKind.Nbs or SourceKind.Ckan => "success == true",
+            SourceKind.NbsEasyQuery => "returncode == 200",
+            _ => null,
+        }, errors);
+        // NBS easyquery answers a query without data with returncode 501 and a text returndata.
+        var empty = ReadRule(file, node, "empty", kind == SourceKind.NbsEasyQuery ? "returncode == 501" : null, errors);
         var messages = YamlNodes.Child(node, "message") switch
         {
             YamlScalarNode { Value: { Length: > 0 } one } => [one],
@@ -120,6 +127,7 @@ internal static class HttpSourceLoader
             Auth = auth,
             Paging = paging,
             Success = success,
+            Empty = empty,
             MessagePaths = messages,
             Secrets = secrets,
         };
@@ -156,14 +164,9 @@ internal static class HttpSourceLoader
         return map;
     }
 
-    private static EnvelopeRule? ReadSuccess(string file, YamlMappingNode node, SourceKind kind, List<ConfigError> errors)
+    private static EnvelopeRule? ReadRule(string file, YamlMappingNode node, string key, string? fallback, List<ConfigError> errors)
     {
-        var text = YamlNodes.Scalar(node, "success") ?? kind switch
-        {
-            SourceKind.Nbs or SourceKind.Ckan => "success == true",
-            SourceKind.NbsEasyQuery => "returncode == 200",
-            _ => null,
-        };
+        var text = YamlNodes.Scalar(node, key) ?? fallback;
         if (text is null)
         {
             return null;
@@ -171,7 +174,7 @@ internal static class HttpSourceLoader
 
         if (!EnvelopeRule.TryParse(text, out var rule, out var error))
         {
-            errors.Add(YamlNodes.Error(file, YamlNodes.Child(node, "success") ?? node, "http.success", error!));
+            errors.Add(YamlNodes.Error(file, YamlNodes.Child(node, key) ?? node, $"http.{key}", error!));
         }
 
         return rule;

@@ -17,7 +17,7 @@ namespace WuzhongCollector.Core.Sources;
 internal static class LayoutLoader
 {
     internal static readonly string[] LayoutKeys = ["header", "label", "wide"];
-    private static readonly string[] HeaderKeys = ["row", "find", "rows"];
+    internal static readonly string[] HeaderKeys = ["row", "find", "rows"];
     private static readonly string[] WideOnlyFields = [TableFieldDictionary.Value, TableFieldDictionary.Column];
 
     public static TableLayout? Read(string file, YamlNode? node, FileSettings? fileSettings, List<ConfigError> errors)

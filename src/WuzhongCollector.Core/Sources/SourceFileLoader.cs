@@ -4,7 +4,6 @@ using System.Text;
 using Cronos;
 using WuzhongCollector.Core.Catalogue;
 using WuzhongCollector.Core.Freshness;
-using WuzhongCollector.Core.Normalisation;
 using WuzhongCollector.Core.Parsing;
 using WuzhongCollector.Core.Tables;
 using YamlDotNet.RepresentationModel;
@@ -20,8 +19,6 @@ public static class SourceFileLoader
     private static readonly string[] TopKeys = ["name", "kind", "schedule", "paused", "pausedReason", "file", "http", "layout", "mapping", "freshness"];
     private static readonly string[] ScheduleKeys = ["cron", "timeZone"];
     private static readonly string[] FileKeys = ["path", "dropFolder", "sheet", "encoding", "delimiter", "quote", "headerRow"];
-    private static readonly string[] MappingKeys = ["indicator", "area", "period", "value", "unit", "status", "percentAsFraction"];
-    private static readonly string[] FieldKeys = ["from", "const", "codes"];
     private static readonly string[] FreshnessKeys = ["cadence", "publicationLagDays"];
 
     /// <summary>
@@ -37,10 +34,14 @@ public static class SourceFileLoader
         ["http.resilience"] = HttpSourceLoader.ResilienceKeys,
         ["http.paging"] = HttpAuthPagingLoader.PagingKeys,
         ["http.auth"] = HttpAuthPagingLoader.AuthKeys,
-        ["mapping"] = MappingKeys,
-        ["mapping.*"] = FieldKeys,
+        ["mapping"] = MappingLoader.MappingKeys,
+        ["mapping.*"] = MappingLoader.FieldKeys,
+        ["mapping.values[]"] = MappingLoader.ValueKeys,
+        ["mapping.columns.*"] = MappingLoader.SettingsKeys,
+        ["mapping.indicators.*"] = MappingLoader.SettingsKeys,
         ["freshness"] = FreshnessKeys,
         ["layout"] = LayoutLoader.LayoutKeys,
+        ["layout.header"] = LayoutLoader.HeaderKeys,
     };
 
     public const string DefaultTimeZone = "Asia/Shanghai";
@@ -129,7 +130,7 @@ public static class SourceFileLoader
             http = HttpSourceLoader.Read(file, Require<YamlMappingNode>(file, root, "http", errors), httpKind, paused, environment ?? Environment.GetEnvironmentVariable, checks, errors);
         }
 
-        var mapping = ReadMapping(file, Require<YamlMappingNode>(file, root, "mapping", errors), catalogue, layoutNode is null ? null : layout, errors);
+        var mapping = MappingLoader.Read(file, Require<YamlMappingNode>(file, root, "mapping", errors), catalogue, layoutNode is null ? null : layout, errors);
         var freshness = ReadFreshness(file, root, errors);
         if (!paused)
         {
@@ -279,102 +280,6 @@ public static class SourceFileLoader
         }
 
         return new FileSettings(path, dropFolder, new CsvSettings(encoding, delimiter, quote, headerRow), sheet);
-    }
-
-    // A layout block can supply the period ($period) and, for a wide table, the value ($value).
-    private static RecordMapping? ReadMapping(string file, YamlMappingNode? node, IndicatorCatalogue catalogue, TableLayout? layout, List<ConfigError> errors)
-    {
-        if (node is null)
-        {
-            return null;
-        }
-
-        YamlNodes.CheckKeys(file, node, "mapping", MappingKeys, errors);
-        var indicator = ReadField(file, node, "indicator", required: true, errors);
-        var area = ReadField(file, node, "area", required: false, errors) ?? FieldMap.Constant(RecordMapping.WuzhongArea);
-        var period = ReadField(file, node, "period", required: layout is null, errors) ?? new FieldMap(TableFieldDictionary.PeriodField, null);
-        var value = ReadField(file, node, "value", required: layout?.Wide is null, errors) ?? new FieldMap(TableFieldDictionary.Value, null);
-        LayoutLoader.CheckLayoutFields(file, node, layout, errors);
-        var unit = ReadField(file, node, "unit", required: false, errors);
-        var status = ReadField(file, node, "status", required: false, errors);
-
-        if (indicator is not null)
-        {
-            var at = YamlNodes.Child(node, "indicator")!;
-            foreach (var code in (indicator.Codes?.Values ?? []).Append(indicator.Const).OfType<string>())
-            {
-                if (!catalogue.Contains(code))
-                {
-                    errors.Add(YamlNodes.Error(file, at, "mapping.indicator", $"unknown indicator code '{code}' (see config/catalogue.yaml)"));
-                }
-                else if (catalogue.Find(code)!.Kind == IndicatorKind.Derived)
-                {
-                    errors.Add(YamlNodes.Error(file, at, "mapping.indicator", $"'{code}' is derived from other series and is never collected"));
-                }
-            }
-        }
-
-        if (unit?.Const is { } unitConst && !Units.IsKnown(unitConst))
-        {
-            errors.Add(YamlNodes.Error(file, YamlNodes.Child(node, "unit")!, "mapping.unit", $"unknown unit '{unitConst}'"));
-        }
-
-        if (status?.Const is { } statusConst && ObservationStatusText.Parse(statusConst) is null)
-        {
-            errors.Add(YamlNodes.Error(file, YamlNodes.Child(node, "status")!, "mapping.status", $"unknown status '{statusConst}' (normal, provisional, estimated, break)"));
-        }
-
-        var fraction = YamlNodes.Scalar(node, "percentAsFraction") is "true" or "yes";
-        return indicator is null || period is null || value is null
-            ? null
-            : new RecordMapping(indicator, area, period, value, unit, status, fraction);
-    }
-
-    private static FieldMap? ReadField(string file, YamlMappingNode mapping, string key, bool required, List<ConfigError> errors)
-    {
-        var node = YamlNodes.Child(mapping, key);
-        if (node is null)
-        {
-            if (required)
-            {
-                errors.Add(YamlNodes.Error(file, mapping, $"mapping.{key}", "is required"));
-            }
-
-            return null;
-        }
-
-        if (node is YamlScalarNode shorthand)
-        {
-            // "value: 数值" is short for "value: { from: 数值 }".
-            return new FieldMap(shorthand.Value, null);
-        }
-
-        if (node is not YamlMappingNode map)
-        {
-            errors.Add(YamlNodes.Error(file, node, $"mapping.{key}", "must be a column name or a mapping with from/const/codes"));
-            return null;
-        }
-
-        YamlNodes.CheckKeys(file, map, $"mapping.{key}", FieldKeys, errors);
-        var from = YamlNodes.Scalar(map, "from");
-        var constant = YamlNodes.Scalar(map, "const");
-        if ((from is null) == (constant is null))
-        {
-            errors.Add(YamlNodes.Error(file, map, $"mapping.{key}", "set exactly one of 'from' or 'const'"));
-            return null;
-        }
-
-        Dictionary<string, string>? codes = null;
-        if (YamlNodes.Child(map, "codes") is YamlMappingNode codeMap)
-        {
-            codes = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (k, v) in codeMap.Children)
-            {
-                codes[Labels.Normalise(((YamlScalarNode)k).Value ?? string.Empty)] = (v as YamlScalarNode)?.Value ?? string.Empty;
-            }
-        }
-
-        return new FieldMap(from, constant, codes);
     }
 
     private static char OneChar(string file, YamlMappingNode node, string key, char fallback, List<ConfigError> errors)

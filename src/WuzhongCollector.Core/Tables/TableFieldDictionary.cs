@@ -109,11 +109,17 @@ public sealed class TableFieldDictionary : IReadOnlyDictionary<string, string?>
     };
 
     /// <summary>The unit of a value read from <paramref name="valueField"/>: its column header's, else the table's "单位：" row.</summary>
-    public string? UnitFor(string? valueField)
+    public string? UnitFor(string? valueField) => ColumnUnit(valueField) ?? Shape.Unit;
+
+    /// <summary>The unit the header of <paramref name="valueField"/>'s column states ("增加值（亿元）"), if any.</summary>
+    public string? ColumnUnit(string? valueField)
     {
         var column = valueField is null ? -1 : ColumnOf(valueField);
-        return (column >= 0 ? Shape.Columns[column].Unit : null) ?? Shape.Unit;
+        return column >= 0 ? Shape.Columns[column].Unit : null;
     }
+
+    /// <summary>The name of the column a value is read from: a wide table's unpivoted column for <c>$value</c>.</summary>
+    public string? ColumnName(string valueField) => ColumnOf(valueField) is var column and >= 0 ? Shape.Names[column] : null;
 
     /// <summary>
     /// The status the table gives a value: a mark on its cell or row label (*, defined in a note), then

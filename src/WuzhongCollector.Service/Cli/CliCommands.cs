@@ -17,7 +17,7 @@ public static class CliCommands
     private static readonly Dictionary<string, (string Usage, Func<CliContext, CancellationToken, Task<int>> Run)> Verbs = new(StringComparer.Ordinal)
     {
         ["validate"] = ("validate [FILE...]           check the catalogue and every source file (or the given files); exit 1 on any error", ValidateAsync),
-        ["check"] = ("check SOURCE [--self URL]    fetch once: connection, authentication, the file header or fields, the mapping; stores nothing", CheckCommand.RunAsync),
+        ["check"] = (PreviewCommand.CheckUsage, PreviewCommand.CheckAsync),
         ["run"] = ("run SOURCE                   collect once now, outside the schedule, and print the run summary", ServiceCommands.RunAsync),
         ["pause"] = ("pause SOURCE --reason TEXT   stop the source's schedule; it stays visible with the reason", ServiceCommands.PauseAsync),
         ["resume"] = ("resume SOURCE                lift a pause made by the CLI, the API or the failure alerts", ServiceCommands.ResumeAsync),
@@ -52,8 +52,11 @@ public static class CliCommands
     public static ConfigPaths Paths(CliContext context)
     {
         var options = Configuration(context).GetSection(CollectorOptions.SectionName).Get<CollectorOptions>() ?? new CollectorOptions();
-        return new ConfigPaths(Microsoft.Extensions.Options.Options.Create(options), new CliEnvironment(Directory.GetCurrentDirectory()));
+        return new ConfigPaths(Microsoft.Extensions.Options.Options.Create(options), Environment());
     }
+
+    /// <summary>The host environment verbs share with the service: content root is the working folder (it keys the embedded cluster).</summary>
+    public static IHostEnvironment Environment() => new CliEnvironment(Directory.GetCurrentDirectory());
 
     /// <summary>The value after <paramref name="name"/>, if given.</summary>
     public static string? Option(string[] args, string name)

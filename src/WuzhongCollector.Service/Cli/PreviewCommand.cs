@@ -1,112 +1,245 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
+using WuzhongCollector.Core.Catalogue;
 using WuzhongCollector.Core.Normalisation;
 using WuzhongCollector.Core.Parsing;
 using WuzhongCollector.Core.Sources;
+using WuzhongCollector.Core.Tables;
 using WuzhongCollector.Service.Collection;
 using WuzhongCollector.Service.Collection.Connectors;
 using WuzhongCollector.Service.Demo;
-using WuzhongCollector.Service.Sources;
 
 namespace WuzhongCollector.Service.Cli;
 
 /// <summary>
-/// <c>preview &lt;source&gt; [--file F] [--json]</c>: maps a file with a source definition exactly as a run
-/// would, and prints every observation it would store and every reject with its cell and reason. It needs
-/// no database and writes nothing. Exit 0 when nothing was rejected as an error, 1 otherwise, 2 on usage.
+/// <c>preview</c> and <c>check</c>: one dry run of a source, through the connector a run uses (the file, a saved
+/// answer, or one live fetch with the source's paging, auth, secrets and retries), mapped as a run maps it. Prints
+/// every figure and every reject (check: the rejects and the summary only) and the outcome a run would record.
+/// Stores nothing; <c>--diff</c> reads the database, read-only. Exit 0 when a run would reject nothing, 1 otherwise, 2 on usage.
 /// </summary>
 public static class PreviewCommand
 {
-    public const string Usage = "preview <source> [--file F] [--json]   what a run would store and reject for a file; writes nothing";
+    public const string Usage = "preview SOURCE [options]     every figure and reject a run would make; stores nothing (SOURCE: an id or a source file; --file F, --json, --diff, --self URL)";
+
+    public const string CheckUsage = "check SOURCE [options]       preview in short: fetch, fields, rejects, the outcome a run would record (--file F, --self URL)";
 
     private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static async Task<int> RunAsync(CliContext context, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(CliContext context, CancellationToken cancellationToken) => RunAsync(context, compact: false, cancellationToken);
+
+    public static Task<int> CheckAsync(CliContext context, CancellationToken cancellationToken) => RunAsync(context, compact: true, cancellationToken);
+
+    private static async Task<int> RunAsync(CliContext context, bool compact, CancellationToken cancellationToken)
     {
-        var (args, output) = (context.Args, context.Output);
-        var json = args.Contains("--json");
-        var fileIndex = Array.IndexOf(args, "--file");
-        var positional = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (fileIndex < 0 || i != fileIndex + 1)).ToList();
-        if (positional.Count != 1 || (fileIndex >= 0 && fileIndex + 1 >= args.Length))
+        if (PreviewOptions.Parse(context.Args) is not { } options || (compact && (options.Json || options.Diff)))
         {
-            await output.WriteLineAsync("usage: " + Usage);
+            await context.Output.WriteLineAsync("usage: " + (compact ? CheckUsage : Usage));
             return 2;
         }
 
         var paths = CliCommands.Paths(context);
-        SourceRegistry registry;
+        var printer = new PreviewPrinter(context.Output, options.Json, compact);
+        var (loaded, configErrors, problem) = CliSource.Load(options.Source, paths, CliCommands.Configuration(context));
+        if (loaded is null)
+        {
+            return await printer.NoSourceAsync(options.Source, configErrors, problem!);
+        }
+
+        var source = loaded.Definition;
+        await using var services = Connectors(context, paths, options.Self);
+        var connector = services.GetServices<ISourceConnector>().Single(c => c.Kind == source.Kind);
+        var log = new RunLog();
+        PreviewResult result;
         try
         {
-            registry = SourceRegistry.Load(paths, () => SelfAddress.ConfiguredPorts(CliCommands.Configuration(context)));
-        }
-        catch (ConfigurationException ex)
-        {
-            await output.WriteLineAsync(ex.Message);
-            return 1;
-        }
-
-        if (registry.Find(positional[0]) is not { } source)
-        {
-            await output.WriteLineAsync($"unknown source '{positional[0]}' (sources: {string.Join(", ", registry.Sources.Keys.Order(StringComparer.Ordinal))})");
-            return 1;
-        }
-
-        string? file;
-        try
-        {
-            file = fileIndex >= 0 ? GivenFile(args[fileIndex + 1], paths) : DefaultFile(source, paths);
-        }
-        catch (PermanentSourceException ex)
-        {
-            await output.WriteLineAsync(ex.Message);
-            return 1;
-        }
-
-        if (file is null || !File.Exists(file))
-        {
-            await output.WriteLineAsync(file is null
-                ? $"{source.Id}: no file to preview; pass --file F (a saved response for an http-json source)"
-                : $"{source.Id}: file {file} does not exist");
-            return 1;
-        }
-
-        var origin = file.StartsWith(paths.Directory + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? Path.GetRelativePath(paths.Directory, file) : file;
-        var printer = new PreviewPrinter(output, json, source, registry.Catalogue);
-        try
-        {
-            var mapper = new RecordMapper(source.Mapping, registry.Catalogue);
-            foreach (var record in SourceReader.Read(source, () => File.OpenRead(file), origin, cancellationToken))
+            var payload = await FetchAsync(source, connector, options, paths, log, cancellationToken);
+            result = Map(source, loaded.Catalogue, connector, payload, cancellationToken);
+            if (options.Diff)
             {
-                var (observation, rejection) = mapper.Map(record);
-                await printer.WriteAsync(record, observation, rejection);
+                result = result with { Stored = await PreviewDiff.StoredAsync(context, result.Unique, cancellationToken) };
             }
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (Failure(ex) is { } failure)
         {
-            await printer.FailAsync(ex.Message);
-            return 1;
+            // The upstream's own words may echo a secret back.
+            return await printer.FailAsync(source.Id, failure.Outcome, failure.Class, log.Redactor.Redact(ex.Message), log);
         }
 
-        return await printer.FinishAsync(origin);
+        return await printer.WriteAsync(source, loaded.Catalogue, result, log);
     }
 
-    /// <summary>
-    /// The file a run would read, through the same path check (links resolved, inside the allowed folders): the
-    /// configured path, or the oldest file waiting in the drop folder that is not a link to outside.
-    /// </summary>
-    private static string? DefaultFile(SourceDefinition source, ConfigPaths paths) => source.File switch
+    /// <summary>What a run would fetch: the file (given, configured, or the oldest in the drop folder), a saved answer, or the live endpoint.</summary>
+    private static async Task<FetchedPayload> FetchAsync(
+        SourceDefinition source, ISourceConnector connector, PreviewOptions options, ConfigPaths paths, RunLog log, CancellationToken cancellationToken)
     {
-        { Path: { } path } => CsvFileConnector.DataPath(source, paths, "file.path", path),
-        { DropFolder: { } folder } when CsvFileConnector.DataPath(source, paths, "file.dropFolder", folder) is var real && Directory.Exists(real) =>
-            DropFolder.Pending(real).FirstOrDefault(f => paths.Data.IsInside(DataRoots.RealPath(f))),
+        var file = options.File is { } given ? GivenFile(given, paths) : null;
+        var origin = file is null ? null : Origin(file, paths);
+        if (file is not null && !File.Exists(file))
+        {
+            throw new PreviewException($"file {origin} does not exist", "no-file");
+        }
+
+        if (connector is HttpJsonConnector http)
+        {
+            if (file is not null)
+            {
+                return http.Saved(source, file, origin!, log);
+            }
+
+            // The service knows its own address once it listens; a verb has to be told.
+            return options.Self is null && source.Http!.Url.Contains(SelfAddress.Placeholder, StringComparison.Ordinal)
+                ? throw new PreviewException($"its URL is on the service itself ({SelfAddress.Placeholder}): pass --self with the address of a running service, or --file with a saved answer", "config")
+                : await http.FetchAsync(source, log, cancellationToken);
+        }
+
+        if (file is null && source.File!.DropFolder is { } dropFolder)
+        {
+            // Through the run's path check: links resolved, inside the allowed folders, and no link to outside read.
+            var folder = CsvFileConnector.DataPath(source, paths, "file.dropFolder", dropFolder);
+            file = (Directory.Exists(folder) ? DropFolder.Pending(folder).FirstOrDefault(f => paths.Data.IsInside(DataRoots.RealPath(f))) : null)
+                ?? throw new PreviewException($"no file waiting in the drop folder {dropFolder} (a run would end unchanged); pass --file F", "no-file");
+            origin = Origin(file, paths);
+        }
+
+        if (file is null)
+        {
+            return await connector.FetchAsync(source, log, cancellationToken);
+        }
+
+        log.Step($"file {origin}");
+        return await CsvFileConnector.HashFileAsync(file, origin!, cancellationToken);
+    }
+
+    /// <summary>Maps every record as a run does; conflicting duplicates become rejects where they stand, as the write rejects them.</summary>
+    private static PreviewResult Map(SourceDefinition source, IndicatorCatalogue catalogue, ISourceConnector connector, FetchedPayload payload, CancellationToken cancellationToken)
+    {
+        var mapper = new RecordMapper(source.Mapping, catalogue);
+        var valueFields = source.Mapping.ValueFields;
+        var lines = new List<PreviewLine>();
+        RawRecord? first = null;
+        var records = 0;
+        foreach (var record in connector.Read(source, payload, cancellationToken))
+        {
+            first ??= record;
+            records++;
+            var results = mapper.MapAll(record);
+            for (var i = 0; i < results.Count; i++)
+            {
+                var (observation, rejection) = results[i];
+                // One result per value field, or a single one for a record skipped or refused as a whole.
+                var value = results.Count == valueFields.Count ? valueFields[i].Value : source.Mapping.Value;
+                lines.Add(new PreviewLine(observation, rejection, Cell(record, observation is null ? FieldOf(source.Mapping, rejection!.Field, value) : value)));
+            }
+        }
+
+        var (unique, conflicts) = DuplicateKeys.Resolve(lines.Select(l => l.Observation).OfType<Observation>());
+        var conflictsByKey = conflicts.GroupBy(c => (c.IndicatorCode, c.AreaCode, c.Period?.Id)).ToDictionary(g => g.Key, g => new Queue<Rejection>(g));
+        for (var i = 0; i < lines.Count && conflictsByKey.Count > 0; i++)
+        {
+            if (lines[i].Observation is { } o && conflictsByKey.TryGetValue((o.IndicatorCode, o.AreaCode, o.Period.Id), out var queue))
+            {
+                lines[i] = lines[i] with { Observation = null, Rejection = queue.Dequeue() };
+            }
+        }
+
+        var fields = first?.Fields.Keys.Where(k => !k.StartsWith('$')).ToList();
+        return new PreviewResult(payload, lines, unique, fields, first?.IsTable ?? false, records);
+    }
+
+    private static FieldMap? FieldOf(RecordMapping mapping, string field, FieldMap value) => field switch
+    {
+        "indicator" => mapping.Indicator,
+        "area" => mapping.Area,
+        "period" => mapping.Period,
+        "unit" => mapping.Unit ?? value,
+        "status" => mapping.Status,
+        _ => value,
+    };
+
+    private static CellAddress? Cell(RawRecord record, FieldMap? map) => map?.From is { } from ? record.Table?.Address(from) : null;
+
+    /// <summary>How a run would end on this exception (no outcome: the preview itself could not be made); null for a bug, which propagates.</summary>
+    private static (string? Outcome, string Class)? Failure(Exception ex) => ex switch
+    {
+        PreviewException e => (null, e.FailureClass),
+        PermanentSourceException p => ("failed-permanent", p.FailureClass),
+        TransientSourceException t => ("failed-transient", t.FailureClass),
+        InvalidDataException or IOException or UnauthorizedAccessException => ("failed-permanent", "unreadable"),
         _ => null,
     };
+
+    /// <summary>The connectors as the service builds them, without the database or Hangfire.</summary>
+    private static ServiceProvider Connectors(CliContext context, ConfigPaths paths, string? self)
+    {
+        var configuration = CliCommands.Configuration(context);
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(Options.Create(configuration.GetSection(CollectorOptions.SectionName).Get<CollectorOptions>() ?? new CollectorOptions()));
+        services.AddSingleton(paths);
+        services.AddSingleton(new SelfAddress { BaseUrl = self, DemoEnabled = true });
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddFileSources();
+        services.AddHttpSources();
+        return services.BuildServiceProvider();
+    }
 
     /// <summary>A relative --file is looked for in the working folder, then in the config folder (like source paths).</summary>
     private static string GivenFile(string file, ConfigPaths paths) =>
         Path.IsPathRooted(file) || File.Exists(file) ? Path.GetFullPath(file) : paths.Resolve(file);
 
+    private static string Origin(string file, ConfigPaths paths) =>
+        file.StartsWith(paths.Directory + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? Path.GetRelativePath(paths.Directory, file) : file;
+
     internal static string Json(object value) => JsonSerializer.Serialize(value, JsonOptions);
 
     internal static string Number(decimal value) => Units.Trim(value).ToString(CultureInfo.InvariantCulture);
+
+    private sealed record PreviewOptions(string Source, string? File, bool Json, bool Diff, string? Self)
+    {
+        public static PreviewOptions? Parse(string[] args)
+        {
+            var options = new PreviewOptions(string.Empty, null, false, false, null);
+            for (var i = 0; i < args.Length; i++)
+            {
+                options = args[i] switch
+                {
+                    "--json" => options with { Json = true },
+                    "--diff" => options with { Diff = true },
+                    "--file" when i + 1 < args.Length => options with { File = args[++i] },
+                    "--self" when i + 1 < args.Length => options with { Self = args[++i] },
+                    var a when !a.StartsWith('-') && options.Source.Length == 0 => options with { Source = a },
+                    _ => null,
+                };
+                if (options is null)
+                {
+                    return null;
+                }
+            }
+
+            return options.Source.Length == 0 ? null : options;
+        }
+    }
+}
+
+/// <summary>One record of a preview: the figure it gives or why it gives none, and its cell in a table.</summary>
+internal sealed record PreviewLine(Observation? Observation, Rejection? Rejection, CellAddress? Cell);
+
+/// <summary>Everything a preview found; <see cref="Stored"/> is what the database holds for those keys, with --diff.</summary>
+internal sealed record PreviewResult(
+    FetchedPayload Payload,
+    IReadOnlyList<PreviewLine> Lines,
+    IReadOnlyList<Observation> Unique,
+    IReadOnlyList<string>? Fields,
+    bool IsTable,
+    int Records)
+{
+    public IReadOnlyDictionary<(string Indicator, string Area, string Period), Plan.CurrentFigure>? Stored { get; init; }
+}
+
+/// <summary>The preview could not be made (no file to read, the --diff database unreadable); says why, not how a run would end.</summary>
+internal sealed class PreviewException(string message, string failureClass) : Exception(message)
+{
+    public string FailureClass { get; } = failureClass;
 }

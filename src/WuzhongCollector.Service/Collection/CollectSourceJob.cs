@@ -96,7 +96,7 @@ public sealed class CollectSourceJob(
         }
 
         var mapper = new RecordMapper(source.Mapping, registry.Catalogue);
-        var mapped = connector.Read(source, payload, cancellationToken).Select(mapper.Map)
+        var mapped = connector.Read(source, payload, cancellationToken).SelectMany(mapper.MapAll)
             .Select(m => m.Rejection is { } r
                 ? (m.Observation, r with { Location = log.Redactor.Redact(r.Location), RawValue = log.Redactor.RedactOrNull(r.RawValue), Reason = log.Redactor.Redact(r.Reason) })
                 : m);
@@ -104,8 +104,10 @@ public sealed class CollectSourceJob(
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await PayloadArchive.ArchiveAsync(connection, transaction, source.Id, payload, startedAt, options.Value.ArchiveMaxBytes, cancellationToken);
         var counts = await ObservationWriter.WriteAsync(connection, transaction, source.Id, runId, payload.Sha256, startedAt, mapped, cancellationToken);
-        var outcome = counts.Rejected > 0 ? "partial" : "succeeded";
-        log.Step($"read {counts.RowsRead} rows: {counts.Stored} stored, {counts.Unchanged} unchanged, {counts.Rejected} rejected, {counts.Missing} missing");
+        var outcome = RunOutcomes.Of(counts.RowsRead, counts.Rejected);
+        log.Step(outcome == "empty"
+            ? "read 0 rows: the source has no data for this query"
+            : $"read {counts.RowsRead} rows: {counts.Stored} stored, {counts.Unchanged} unchanged, {counts.Rejected} rejected, {counts.Missing} missing, {counts.Skipped} skipped");
         await FinishAsync(connection, transaction, runId, outcome, counts, payload, columns?.ToArray(), log, source, cancellationToken);
         await progressSnapshot.TryWriteAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -126,7 +128,7 @@ public sealed class CollectSourceJob(
         var finishedAt = timeProvider.GetUtcNow();
         await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE run SET finished_at = @finishedAt, outcome = @outcome, calls = @Calls, retries = @retries, steps = @steps, origin = @Origin,
-                payload_sha256 = @Sha256, rows_read = @RowsRead, stored = @Stored, unchanged = @Unchanged, rejected = @Rejected, missing = @Missing
+                payload_sha256 = @Sha256, rows_read = @RowsRead, stored = @Stored, unchanged = @Unchanged, rejected = @Rejected, missing = @Missing, skipped = @Skipped
             WHERE id = @runId;
             INSERT INTO source_state (source_id, last_payload_sha256, last_config_hash, last_success_at, last_run_id, last_columns)
             VALUES (@sourceId, @Sha256, @ConfigHash, @finishedAt, @runId, @columns)
@@ -135,7 +137,7 @@ public sealed class CollectSourceJob(
             """, new
         {
             finishedAt, outcome, log.Calls, retries = log.Retries.ToArray(), steps = log.Steps.ToArray(), payload.Origin, payload.Sha256, counts.RowsRead, counts.Stored,
-            counts.Unchanged, counts.Rejected, counts.Missing, runId, sourceId = source.Id, source.ConfigHash, columns,
+            counts.Unchanged, counts.Rejected, counts.Missing, counts.Skipped, runId, sourceId = source.Id, source.ConfigHash, columns,
         }, transaction, cancellationToken: cancellationToken));
     }
 

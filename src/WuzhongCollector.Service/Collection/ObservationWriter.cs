@@ -5,7 +5,8 @@ using WuzhongCollector.Core.Normalisation;
 
 namespace WuzhongCollector.Service.Collection;
 
-public sealed record WriteSummary(int RowsRead, int Stored, int Unchanged, int Rejected, int Missing);
+/// <summary>What a run read and did: <see cref="Skipped"/> records a rule of the mapping left out are counted, never stored as rejects.</summary>
+public sealed record WriteSummary(int RowsRead, int Stored, int Unchanged, int Rejected, int Missing, int Skipped = 0);
 
 /// <summary>
 /// The set-based write path: every mapped record and reject streams through one binary COPY into a
@@ -58,12 +59,13 @@ public static class ObservationWriter
         return Summary(staged, storedOnce, incoming - storedOnce, rejectCounts);
     }
 
-    private sealed record Staged(int RowsRead, int Observations, int Rejections);
+    private sealed record Staged(int RowsRead, int Observations, int Rejections, int Skipped);
 
     private static WriteSummary Summary(Staged staged, int stored, int unchanged, List<(string Kind, int Count)> rejects) => new(
         staged.RowsRead, stored, unchanged,
         rejects.Where(c => c.Kind == "error").Sum(c => c.Count),
-        rejects.Where(c => c.Kind != "error").Sum(c => c.Count));
+        rejects.Where(c => c.Kind != "error").Sum(c => c.Count),
+        staged.Skipped);
 
     private static async Task<List<(string Kind, int Count)>> InsertRejectsAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Staged staged, object args, CancellationToken cancellationToken) =>
@@ -89,12 +91,19 @@ public static class ObservationWriter
     private static async Task<Staged> CopyToStageAsync(
         NpgsqlConnection connection, IEnumerable<(Observation? Observation, Rejection? Rejection)> mapped, CancellationToken cancellationToken)
     {
-        int rowsRead = 0, observations = 0;
+        int rowsRead = 0, observations = 0, skipped = 0;
         await using var copy = await connection.BeginBinaryImportAsync(ObservationWriterSql.CopyStage, cancellationToken);
         foreach (var (observation, rejection) in mapped)
         {
             cancellationToken.ThrowIfCancellationRequested();
             rowsRead++;
+            if (rejection is { Kind: RejectKind.Skipped })
+            {
+                // Left out on purpose (logically deleted, a sub-item not tracked): counted, not kept row by row.
+                skipped++;
+                continue;
+            }
+
             await copy.StartRowAsync(cancellationToken);
             await copy.WriteAsync((long)rowsRead, NpgsqlDbType.Bigint, cancellationToken);
             if (observation is not null)
@@ -130,7 +139,7 @@ public static class ObservationWriter
         }
 
         await copy.CompleteAsync(cancellationToken);
-        return new Staged(rowsRead, observations, rowsRead - observations);
+        return new Staged(rowsRead, observations, rowsRead - observations - skipped, skipped);
     }
 
     private static Task Nullable(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken) =>

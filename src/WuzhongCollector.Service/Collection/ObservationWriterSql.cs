@@ -92,7 +92,7 @@ internal static class ObservationWriterSql
 
     /// <summary>
     /// The general path: keys stated twice with different values or statuses leave the stage and become
-    /// rejects naming every row involved; identical repeats stay and collapse in the merge.
+    /// rejects naming the rows involved; identical repeats stay and collapse in the merge.
     /// </summary>
     public const string InsertRejectsAndConflicts = """
         WITH conflicts AS (
@@ -104,14 +104,21 @@ internal static class ObservationWriterSql
             DELETE FROM stage_observation s USING conflicts c
             WHERE s.kind = 'obs' AND s.indicator_code = c.indicator_code AND s.area_code = c.area_code AND s.period = c.period
             RETURNING s.*
+        ), numbered AS (
+            SELECT *, row_number() OVER (PARTITION BY indicator_code, area_code, period ORDER BY ordinal) AS nth,
+                   count(*) OVER (PARTITION BY indicator_code, area_code, period) AS total
+            FROM removed
         ), conflict_rejects AS (
+            -- Each reject names the first three rows and counts the rest, as DuplicateKeys does for preview: a
+            -- list of every row in every reject grows with the square of the repeats.
             SELECT 'error' AS kind, location, 'value' AS field, value::text AS raw_value,
                    'conflicting duplicate for ' || indicator_code || ' ' || area_code || ' ' || period || ': '
-                   || string_agg(value::text || ' at ' || location, ' vs ') OVER (
+                   || string_agg(value::text || ' at ' || location, ' vs ') FILTER (WHERE nth <= 3) OVER (
                           PARTITION BY indicator_code, area_code, period ORDER BY ordinal
-                          ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS reason,
+                          ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+                   || CASE WHEN total > 3 THEN ' and ' || (total - 3) || ' more' ELSE '' END AS reason,
                    ordinal
-            FROM removed
+            FROM numbered
         ), inserted AS (
             INSERT INTO reject (run_id, source_id, kind, location, field, raw_value, reason)
             SELECT @runId, @sourceId, kind, location, field, raw_value, reason

@@ -26,6 +26,7 @@ public sealed class CollectorMetrics
     private readonly Counter stored;
     private readonly Counter rejected;
     private readonly Counter missing;
+    private readonly Counter skippedRecords;
     private readonly Counter retries;
     private readonly Counter alerts;
     private readonly Counter reloads;
@@ -45,11 +46,12 @@ public sealed class CollectorMetrics
         this.storage = storage;
         this.timeProvider = timeProvider;
         var metrics = Metrics.WithCustomRegistry(Registry);
-        runs = metrics.CreateCounter("wuzhong_runs_total", "Runs finished by the scheduler, by source and outcome (succeeded, unchanged, partial, failed-transient, failed-permanent, failed-unexpected, skipped).", "source", "outcome");
+        runs = metrics.CreateCounter("wuzhong_runs_total", "Runs finished by the scheduler, by source and outcome (succeeded, unchanged, partial, empty, failed-transient, failed-permanent, failed-unexpected, skipped).", "source", "outcome");
         rowsRead = metrics.CreateCounter("wuzhong_rows_read_total", "Records read from sources.", "source");
         stored = metrics.CreateCounter("wuzhong_observations_stored_total", "Observations stored as a new vintage.", "source");
         rejected = metrics.CreateCounter("wuzhong_rejects_total", "Records rejected with an error (see /api/runs/{id}/rejects).", "source");
         missing = metrics.CreateCounter("wuzhong_missing_values_total", "Records whose value was marked missing or below unit.", "source");
+        skippedRecords = metrics.CreateCounter("wuzhong_skipped_records_total", "Records the source's mapping skipped on purpose (mapping.skip, unlisted: skip).", "source");
         retries = metrics.CreateCounter("wuzhong_http_retries_total", "HTTP calls Polly retried within runs.", "source");
         alerts = metrics.CreateCounter("wuzhong_source_failure_alerts_total", "Repeated-failure alerts: level warning, or paused when the source paused itself.", "source", "level");
         reloads = metrics.CreateCounter("wuzhong_config_reloads_total", "Reloads of config/sources, by result (ok, errors).", "result");
@@ -77,6 +79,7 @@ public sealed class CollectorMetrics
         stored.WithLabels(sourceId).Inc(run.Stored);
         rejected.WithLabels(sourceId).Inc(run.Rejected);
         missing.WithLabels(sourceId).Inc(run.Missing);
+        skippedRecords.WithLabels(sourceId).Inc(run.Skipped);
         retries.WithLabels(sourceId).Inc(run.Retries.Length);
     }
 

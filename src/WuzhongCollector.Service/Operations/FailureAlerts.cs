@@ -17,10 +17,10 @@ public sealed class FailureAlerts(
     ILogger<FailureAlerts> logger)
 {
     /// <summary>Failed runs of source <c>s</c> since its last success or resume, as column <c>failures</c>.</summary>
-    public const string ConsecutiveFailuresSql = """
+    public const string ConsecutiveFailuresSql = $"""
         (SELECT count(*)::int FROM run r
          WHERE r.source_id = s.id AND r.outcome LIKE 'failed-%'
-           AND r.id > coalesce((SELECT max(ok.id) FROM run ok WHERE ok.source_id = s.id AND ok.outcome IN ('succeeded', 'unchanged', 'partial')), 0)
+           AND r.id > coalesce((SELECT max(ok.id) FROM run ok WHERE ok.source_id = s.id AND ok.outcome IN ({Collection.RunOutcomes.SuccessfulSql})), 0)
            AND r.started_at > coalesce((SELECT c.resumed_at FROM source_control c WHERE c.source_id = s.id), '-infinity')) AS failures
         """;
 

@@ -34,8 +34,11 @@ public sealed class RunRecord
 
     public int Missing { get; init; }
 
+    /// <summary>Records the mapping's rules left out on purpose.</summary>
+    public int Skipped { get; init; }
+
     public const string Select =
-        "SELECT id, source_id AS SourceId, outcome, error, calls, retries, steps, origin, rows_read AS RowsRead, stored, unchanged, rejected, missing FROM run";
+        "SELECT id, source_id AS SourceId, outcome, error, calls, retries, steps, origin, rows_read AS RowsRead, stored, unchanged, rejected, missing, skipped FROM run";
 
     public bool Failed => Outcome.StartsWith("failed-", StringComparison.Ordinal);
 
@@ -48,7 +51,7 @@ public sealed class RunRecord
 
     /// <summary>
     /// One line for the dashboard: the run's steps (the file or the URL without its query string, where keys
-    /// go; bytes and calls; rows read, stored, unchanged, rejected, missing), each retry with its reason, the error.
+    /// go; bytes and calls; rows read, stored, unchanged, rejected, missing, skipped), each retry with its reason, the error.
     /// </summary>
     public string Describe()
     {

@@ -75,6 +75,5 @@ public sealed record FreshnessReport(DateOnly Today, IReadOnlyList<SourceFreshne
     }
 
     /// <summary>A source is expected to feed an indicator its mapping names, even before it ever delivered one.</summary>
-    private static bool Mentions(SourceDefinition source, string code) =>
-        source.Mapping.Indicator.Const == code || (source.Mapping.Indicator.Codes?.Values.Contains(code) ?? false);
+    private static bool Mentions(SourceDefinition source, string code) => source.Mapping.IndicatorCodes.Contains(code, StringComparer.Ordinal);
 }

@@ -120,7 +120,7 @@ public static class QueryApi
                    ARRAY(SELECT e.file || ':' || e.line || ': ' || e.field || ': ' || e.message FROM source_config_error e WHERE e.source_id = s.id ORDER BY e.line) AS "configErrors",
                    st.last_success_at AS "lastSuccessAt",
                    r.id AS "lastRunId", r.outcome AS "lastOutcome", r.started_at AS "lastRunAt", r.error AS "lastError",
-                   r.stored AS "lastStored", r.rejected AS "lastRejected"
+                   r.stored AS "lastStored", r.rejected AS "lastRejected", r.skipped AS "lastSkipped"
             FROM source s
             LEFT JOIN source_state st ON st.source_id = s.id
             LEFT JOIN LATERAL (SELECT * FROM run WHERE run.source_id = s.id ORDER BY started_at DESC, id DESC LIMIT 1) r ON true
@@ -135,7 +135,7 @@ public static class QueryApi
         var rows = await connection.QueryAsync(new CommandDefinition("""
             SELECT id, source_id AS source, job_id AS "jobId", attempt, started_at AS "startedAt", finished_at AS "finishedAt", outcome,
                    failure_class AS "failureClass", error, calls, retries, steps, origin, payload_sha256 AS "payloadSha256",
-                   rows_read AS "rowsRead", stored, unchanged, rejected, missing
+                   rows_read AS "rowsRead", stored, unchanged, rejected, missing, skipped
             FROM run WHERE (@source::text IS NULL OR source_id = @source)
             ORDER BY started_at DESC, id DESC LIMIT @limit
             """, new { source, limit }, cancellationToken: cancellationToken));

@@ -28,6 +28,10 @@ public sealed class PeriodParserTests
     [InlineData("2025YY", "2025", PeriodType.Year)]
     [InlineData("202509MM", "2025-09", PeriodType.Month)]
     [InlineData("202404SS", "2024-Q4", PeriodType.Quarter)]
+    [InlineData("2025.0", "2025", PeriodType.Year)]
+    [InlineData("2023.09", "2023-09", PeriodType.Month)]
+    [InlineData("2023年Q2", "2023-Q2", PeriodType.Quarter)]
+    [InlineData("2023年第2季度", "2023-Q2", PeriodType.Quarter)]
     public void TryParse_KnownNotation_GivesCanonicalPeriod(string text, string id, PeriodType type)
     {
         Assert.True(PeriodParser.TryParse(text, out var period));
@@ -53,6 +57,8 @@ public sealed class PeriodParserTests
     [InlineData("2023年3-9月")]
     [InlineData("202405SS")]
     [InlineData("一季度")]
+    [InlineData("2025.5")]
+    [InlineData("2023.9")]
     public void TryParse_NotAPeriod_IsRefused(string text)
     {
         Assert.False(PeriodParser.TryParse(text, out _));

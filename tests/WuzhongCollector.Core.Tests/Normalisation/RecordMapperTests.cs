@@ -90,5 +90,18 @@ public sealed class RecordMapperTests
         Assert.Equal([a], unique);
         Assert.Equal(["row 4", "row 5"], conflicts.Select(r => r.Location));
         Assert.Equal("conflicting duplicate for X 1 2022: 1 at row 4 vs 2 at row 5", conflicts[0].Reason);
+        Assert.Equal(("X", "1", "2022"), (conflicts[0].IndicatorCode, conflicts[0].AreaCode, conflicts[0].Period?.Id));
+    }
+
+    [Fact]
+    public void DuplicateKeys_OneKeyRepeatedManyTimes_EachReasonNamesThreeValuesAndCountsTheRest()
+    {
+        var first = new Observation("X", "1", Period.OfYear(2021), 0m, ObservationStatus.Normal, "row 2");
+
+        var (unique, conflicts) = DuplicateKeys.Resolve(Enumerable.Range(0, 1_000).Select(i => first with { Value = i, Location = $"row {i + 2}" }));
+
+        Assert.Empty(unique);
+        Assert.Equal(1_000, conflicts.Count);
+        Assert.All(conflicts, c => Assert.Equal("conflicting duplicate for X 1 2021: 0 at row 2 vs 1 at row 3 vs 2 at row 4 and 997 more", c.Reason));
     }
 }

@@ -38,7 +38,7 @@ public sealed class EnvelopeAndPagingTests
     public void TryParse_BadRules_SayWhatIsWrong()
     {
         Assert.False(EnvelopeRule.TryParse("code = 200", out _, out var noOperator));
-        Assert.Equal("'code = 200' is not a comparison (path == value, path != value, or path in [values])", noOperator);
+        Assert.Equal("'code = 200' is not a comparison (path == value, path != value, path in [values] or path not in [values])", noOperator);
         Assert.False(EnvelopeRule.TryParse("code == ok", out _, out var bareWord));
         Assert.Equal("'ok' is not a value: quote text (\"000000\"), or write a number, true, false or null", bareWord);
         Assert.False(EnvelopeRule.TryParse("code in 1000", out _, out var noList));

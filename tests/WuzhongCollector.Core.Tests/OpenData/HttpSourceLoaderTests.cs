@@ -50,7 +50,7 @@ public sealed class HttpSourceLoaderTests
                 "test-source.yaml:6: http.method: a body or form needs method POST",
                 "test-source.yaml:9: http.auth.type: unknown type 'oauth' (token, app-sign or hmac)",
                 "test-source.yaml:7: http.paging.mode: mode page needs {page} in the url, query, body or form",
-                "test-source.yaml:8: http.success: 'code = 200' is not a comparison (path == value, path != value, or path in [values])",
+                "test-source.yaml:8: http.success: 'code = 200' is not a comparison (path == value, path != value, path in [values] or path not in [values])",
                 "test-source.yaml:5: http.url: unknown placeholder {pag} (known: page, size, offset, limit, now:FORMAT, timestamp, nonce, self, secret:NAME)",
             ],
             errors);

@@ -95,7 +95,7 @@ public sealed class NbsFormatsTests
         var failure = Assert.Throws<PayloadException>(() => OpenDataReader.Read(source.Kind, source.Http!, answer.RootElement, "esData"));
 
         Assert.Equal("wrong-region", failure.FailureClass);
-        Assert.Equal("esData $.data[0].values[0]: NBS answered for region 110000000000 (北京市) but the request asked for 120000000000; NBS falls back to its default region when daCatalogId is not \"\"", failure.Message);
+        Assert.Equal("esData $.data[0].values[0]: every record is for another region than asked; the record is for region 110000000000 (北京市), but the query asked for 120000000000; NBS falls back to its default region when daCatalogId is not \"\" (or a das value is not a region code of this database)", failure.Message);
     }
 
     [Fact]
@@ -158,13 +158,14 @@ public sealed class NbsFormatsTests
     [Fact]
     public void NbsEasyQuery_AnswerWithoutTheAskedRegion_FailsAsWrongRegion()
     {
-        var source = OpenDataKit.Source(EasyQuerySource);
+        // The national quarterly database answers with the national series and no region at all.
+        var source = OpenDataKit.Source(EasyQuerySource.Replace("dbcode: fsnd", "dbcode: hgjd", StringComparison.Ordinal));
         using var answer = OpenDataKit.Json("easyquery-hgjd-national.json");
 
         var failure = Assert.Throws<PayloadException>(() => OpenDataReader.Read(source.Kind, source.Http!, answer.RootElement, "q"));
 
         Assert.Equal("wrong-region", failure.FailureClass);
-        Assert.StartsWith("q $.returndata.datanodes[0]: the answer has no region dimension although the query asked for region 320000", failure.Message, StringComparison.Ordinal);
+        Assert.Equal("q $.returndata.datanodes[0]: every record is for another region than asked; the record has no region, but the query asked for 320000; dbcode hgjd is a national database and ignores regions: use fsjd (分省) or csjd (城市)", failure.Message);
     }
 
     [Fact]

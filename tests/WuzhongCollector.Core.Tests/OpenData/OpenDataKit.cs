@@ -32,17 +32,19 @@ internal static class OpenDataKit
         SourceFileLoader.Parse("test-source", "test-source.yaml", yaml, Catalogue, environment: environment ?? (_ => null)).Errors;
 
     /// <summary>Reads the fixture pages as a run would (archived together when several) and maps every record.</summary>
-    public static (List<Stored> Stored, List<Rejection> Rejected) Collect(SourceDefinition source, params string[] pages)
+    public static (List<Stored> Stored, List<Rejection> Rejected) Collect(SourceDefinition source, params string[] pages) =>
+        Collect(source, pages.Select(Fixture).ToArray());
+
+    public static (List<Stored> Stored, List<Rejection> Rejected) Collect(SourceDefinition source, params byte[][] pages)
     {
-        var payload = PagedPayload.Pack(pages.Select(p => new PageBody(200, Fixture(p))).ToList());
+        var payload = PagedPayload.Pack(pages.Select(p => new PageBody(200, p)).ToList());
         using var document = JsonDocument.Parse(payload);
         var records = OpenDataReader.ReadPages(source.Kind, source.Http!, PagedPayload.Unpack(document.RootElement), "https://example.test/api").ToList();
         var mapper = new RecordMapper(source.Mapping, Catalogue);
         var stored = new List<Stored>();
         var rejected = new List<Rejection>();
-        foreach (var record in records)
+        foreach (var (observation, rejection) in records.SelectMany(mapper.MapAll))
         {
-            var (observation, rejection) = mapper.Map(record);
             if (observation is not null)
             {
                 stored.Add(new Stored(observation.IndicatorCode, observation.AreaCode, observation.Period.Id, observation.Value, observation.Status.ToText()));

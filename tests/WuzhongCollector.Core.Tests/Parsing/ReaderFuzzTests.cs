@@ -144,7 +144,7 @@ public sealed class ReaderFuzzTests
         var samples = 0;
         var failures = 0;
         var records = 0;
-        var mapping = Mapping with { Indicator = new FieldMap("indicator", null, Mapping.Indicator.Codes), Period = new FieldMap("period", null), Value = new FieldMap("value", null) };
+        var mapping = Mapping with { Indicator = new FieldMap("indicator", null, Mapping.Indicator!.Codes), Period = new FieldMap("period", null), Value = new FieldMap("value", null) };
         Gen.Select(JsonBytes, RecordsPath).Sample((bytes, path) =>
         {
             Interlocked.Increment(ref samples);

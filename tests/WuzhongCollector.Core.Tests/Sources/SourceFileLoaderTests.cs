@@ -90,4 +90,45 @@ public sealed class SourceFileLoaderTests
 
         Assert.Contains(errors, e => e.Message.Contains("derived", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Parse_MappingLanguageMistakes_AreEachReportedWithTheirLine()
+    {
+        const string yaml = """
+            kind: http-json
+            schedule: { cron: "0 2 * * *" }
+            http: { url: "https://example.test/api", empty: "code = 1100" }
+            mapping:
+              area: { from: dq, unlisted: pass }
+              period: [nf]
+              value: sz
+              values:
+                - { from: a, indicator: NOT_A_CODE, periodType: weekly }
+                - { indicator: DC_NEW_PUE }
+                - { from: c }
+              percentAsFraction: sometimes
+              columns: { a: { unit: 斤 } }
+              indicators: { DC_NEW_PUE: { periodType: month, colour: red } }
+              skip: [ 'jhpt_delete = "1"' ]
+            """;
+
+        var (_, errors) = SourceFileLoader.Parse("m", "m.yaml", yaml, Catalogue);
+
+        Assert.Equal(
+            [
+                "m.yaml:3: http.empty: 'code = 1100' is not a comparison (path == value, path != value, path in [values] or path not in [values])",
+                "m.yaml:7: mapping.value: set either 'value' (one value per record) or 'values' (several), not both",
+                "m.yaml:9: mapping.values[0].indicator: unknown indicator code 'NOT_A_CODE' (see config/catalogue.yaml)",
+                "m.yaml:9: mapping.values[0].periodType: unknown period type 'weekly' (year, quarter, month, ytd)",
+                "m.yaml:10: mapping.values[1]: needs 'from', the field or column holding the value",
+                "m.yaml:5: mapping.indicator: is required",
+                "m.yaml:5: mapping.area.unlisted: applies to a codes list: say what a value the list lacks does",
+                "m.yaml:6: mapping.period: a list names two or more fields whose texts together make the period, e.g. [年份, 时期]",
+                "m.yaml:12: mapping.percentAsFraction: 'sometimes' must be true or false",
+                "m.yaml:13: mapping.columns.a.unit: unknown unit '斤'",
+                "m.yaml:14: mapping.indicators.DC_NEW_PUE.colour: unknown field (allowed: unit, percentAsFraction, periodType)",
+                "m.yaml:15: mapping.skip: 'jhpt_delete = \"1\"' is not a comparison (path == value, path != value, path in [values] or path not in [values])",
+            ],
+            errors.Select(e => e.ToString()));
+    }
 }

@@ -59,14 +59,17 @@ public sealed class SourceSchemaTests
     [Fact]
     public void Loader_EveryKeyList_IsListedInFields()
     {
-        // A new block's key list that is not in Fields would escape the test above, so look for all of them.
-        var keyLists = typeof(SourceFileLoader).GetFields(BindingFlags.NonPublic | BindingFlags.Static)
+        // A new block's key list that is not in Fields would escape the test above, so look for all of them, in every loader.
+        var keyLists = typeof(SourceFileLoader).Assembly.GetTypes()
+            .Where(t => t.Namespace == typeof(SourceFileLoader).Namespace && t.Name.EndsWith("Loader", StringComparison.Ordinal))
+            .SelectMany(t => t.GetFields(BindingFlags.NonPublic | BindingFlags.Static))
             .Where(f => f.FieldType == typeof(string[]) && f.Name.EndsWith("Keys", StringComparison.Ordinal))
             .Select(f => (f.Name, Value: (string[])f.GetValue(null)!))
             .ToList();
 
         Assert.NotEmpty(keyLists);
-        Assert.All(keyLists, list => Assert.True(SourceFileLoader.Fields.Values.Any(v => ReferenceEquals(v, list.Value)), $"{list.Name} is not in SourceFileLoader.Fields"));
+        // A variant's list (auth type token) may be part of its block's list (http.auth).
+        Assert.All(keyLists, list => Assert.True(SourceFileLoader.Fields.Values.Any(v => list.Value.All(v.Contains)), $"{list.Name} is not in SourceFileLoader.Fields"));
     }
 
     [Fact]
@@ -100,6 +103,44 @@ public sealed class SourceSchemaTests
         Assert.Contains("", SchemaErrors(valid.Replace("file: { path: a.csv }", "http: { url: x }", StringComparison.Ordinal)));
     }
 
+    /// <summary>
+    /// The admin guide's field table (config/README.md, "Every field") names every field of the schema and nothing
+    /// else: a row <c>http.auth.*</c> covers a block, <c>mapping.*.codes</c> the part every mapped field may have.
+    /// </summary>
+    [Fact]
+    public void AdminGuide_FieldTable_NamesEverySchemaField_AndNothingElse()
+    {
+        var guide = File.ReadAllText(Path.Combine(Root, "config", "README.md"));
+        var section = guide[guide.IndexOf("\n## Every field", StringComparison.Ordinal)..];
+        section = section[..section.IndexOf("\n## ", 3, StringComparison.Ordinal)];
+        var rows = section.Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal)).Select(l => l.Split('`')[1]).ToList();
+        var fields = SchemaFields(SchemaJson, string.Empty).Concat(SchemaFields(Resolve(Field()), "mapping.*.")).ToList();
+
+        static bool Covers(string row, string field) =>
+            row == field || (row.EndsWith(".*", StringComparison.Ordinal) && (field == row[..^2] || field.StartsWith(row[..^1], StringComparison.Ordinal)));
+
+        Assert.Equal([], fields.Where(f => !rows.Any(r => Covers(r, f))));
+        Assert.Equal([], rows.Where(r => !fields.Any(f => Covers(r, f))));
+    }
+
+    /// <summary>Every field path of the schema; a field of several forms (a name or a mapping), a list or a map is one field.</summary>
+    private static IEnumerable<string> SchemaFields(JsonObject node, string prefix)
+    {
+        foreach (var (name, child) in node["properties"]!.AsObject())
+        {
+            var resolved = child!.AsObject();
+            if (resolved["$ref"] is { } reference)
+            {
+                resolved = reference.GetValue<string>().TrimStart('#', '/').Split('/').Aggregate((JsonNode)SchemaJson, (n, p) => n[p]!).AsObject();
+            }
+
+            foreach (var field in resolved["properties"] is not null ? SchemaFields(resolved, $"{prefix}{name}.") : [prefix + name])
+            {
+                yield return field;
+            }
+        }
+    }
+
     /// <summary>The instance locations (JSON pointers) the schema reports errors at.</summary>
     private static List<string> SchemaErrors(string yaml)
     {
@@ -112,10 +153,16 @@ public sealed class SourceSchemaTests
 
     private static List<string> PropertiesAt(string block)
     {
+        // "mapping.*" is each mapped field, "mapping.columns.*" each entry of a map, "mapping.values[]" each item of a list.
         JsonObject node = SchemaJson;
         foreach (var segment in block.Length == 0 ? [] : block.Split('.'))
         {
-            node = Resolve(segment == "*" ? Field() : node["properties"]![segment]!);
+            node = Resolve(segment switch
+            {
+                "*" => node["additionalProperties"] as JsonObject ?? Field(),
+                _ when segment.EndsWith("[]", StringComparison.Ordinal) => node["properties"]![segment[..^2]]!["items"]!,
+                _ => node["properties"]![segment]!,
+            });
         }
 
         return node["properties"]!.AsObject().Select(p => p.Key).ToList();
@@ -123,7 +170,7 @@ public sealed class SourceSchemaTests
 
     private static JsonObject Field() => SchemaJson["definitions"]!["field"]!.AsObject();
 
-    /// <summary>Follows a $ref and picks the object variant of a oneOf (a field is "name" or { from, const, codes }).</summary>
+    /// <summary>Follows a $ref and picks the object variant of a oneOf or anyOf (a field is "name" or { from, const, codes }).</summary>
     private static JsonObject Resolve(JsonNode node)
     {
         var obj = node.AsObject();
@@ -133,8 +180,8 @@ public sealed class SourceSchemaTests
             obj = path.Aggregate((JsonNode)SchemaJson, (n, p) => n[p]!).AsObject();
         }
 
-        return obj["properties"] is null && obj["oneOf"] is JsonArray variants
-            ? variants.Select(v => v!.AsObject()).Single(v => v["properties"] is not null)
+        return obj["properties"] is null && (obj["oneOf"] ?? obj["anyOf"]) is JsonArray variants
+            ? Resolve(variants.Select(v => v!.AsObject()).Single(v => v["properties"] is not null || v["$ref"] is not null))
             : obj;
     }
 

@@ -32,9 +32,8 @@ internal static class SourceRun
         var mapper = new RecordMapper(source.Mapping, Catalogue);
         var observations = new List<Obs>();
         var rejects = new List<Rej>();
-        foreach (var record in SourceReader.Read(source, () => File.OpenRead(path), fixture))
+        foreach (var (observation, rejection) in SourceReader.Read(source, () => File.OpenRead(path), fixture).SelectMany(mapper.MapAll))
         {
-            var (observation, rejection) = mapper.Map(record);
             if (observation is not null)
             {
                 observations.Add(new Obs(observation.IndicatorCode, observation.Period.Id, observation.Value, observation.Status.ToText(), observation.Location));

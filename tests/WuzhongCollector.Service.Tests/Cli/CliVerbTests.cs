@@ -26,37 +26,44 @@ public sealed class CliVerbTests : IDisposable
 
         Assert.Equal(0, exit);
         var sources = Directory.GetFiles(Path.Combine(TestConfig.RepoRoot(), "config", "sources"), "*.yaml").Length;
-        Assert.Equal([$"OK: 44 indicators, {sources} source(s) in {Path.Combine(TestConfig.RepoRoot(), "config")}"], lines);
+        Assert.Equal([$"OK: {RepoCatalogue.Indicators} indicators, {sources} source(s) in {Path.Combine(TestConfig.RepoRoot(), "config")}"], lines);
     }
 
     [Fact]
-    public async Task Check_CsvSource_ShowsTheHeaderAndMapping_WithoutADatabase()
+    public async Task Check_CsvSource_ShowsTheHeaderTheRejectsAndTheOutcome_WithoutADatabase()
     {
         var sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Samples.RobotsCsv)))[..12];
 
         var (exit, lines) = await RunAsync(["check", "robots"], Settings());
 
-        Assert.Equal(0, exit);
+        Assert.Equal(1, exit);
         Assert.Equal(
             [
-                $"fetched exports/robots.csv: {Encoding.UTF8.GetByteCount(Samples.RobotsCsv)} bytes, sha256 {sha}, 0 call(s)",
-                "columns: 期别, 数值",
-                "  mapping.period <- '期别': found",
-                "  mapping.value <- '数值': found",
-                "OK robots: reachable, readable, every mapped field present (nothing was stored)",
+                "fetch   file exports/robots.csv",
+                $"payload exports/robots.csv: {Encoding.UTF8.GetByteCount(Samples.RobotsCsv)} bytes, sha256 {sha}, 0 call(s)",
+                "columns 期别, 数值",
+                "REJECT  error      value     exports/robots.csv row 4 column '数值': '六百' is not a number",
+                "robots: 3 record(s) in exports/robots.csv: 2 observation(s) would be stored, 1 reject(s), 0 missing or below unit; a run would end as partial; nothing was written",
             ],
             lines);
     }
 
     [Fact]
-    public async Task Check_MappedColumnMissing_FailsNamingTheField()
+    public async Task Check_MappedColumnMissing_FailsWithEveryRecordRejectedNamingTheField()
     {
-        config.WriteFile("exports/robots.csv", "时期,数值\n2021年,310\n");
+        config.WriteFile("exports/robots.csv", "时期,数值\n2021年,310\n2022年,655\n");
 
         var (exit, lines) = await RunAsync(["check", "robots"], Settings());
 
         Assert.Equal(1, exit);
-        Assert.Equal("FAILED robots: 1 mapped field(s) not in the data: mapping.period '期别'", lines[^1]);
+        Assert.Equal(
+            [
+                "columns 时期, 数值",
+                "REJECT  error      period    exports/robots.csv row 2: the record has no field '期别'",
+                "REJECT  error      period    exports/robots.csv row 3: the record has no field '期别'",
+                "robots: 2 record(s) in exports/robots.csv: 0 observation(s) would be stored, 2 reject(s), 0 missing or below unit; a run would end as partial; nothing was written",
+            ],
+            lines[2..]);
     }
 
     [Fact]
@@ -68,8 +75,35 @@ public sealed class CliVerbTests : IDisposable
         var (exit, lines) = await RunAsync(["check", "portal"], Settings());
 
         Assert.Equal(1, exit);
-        Assert.Equal(["FAILED portal: portal: HTTP 401: authentication or permission refused"], lines);
+        Assert.Equal(
+            [
+                $"fetch   GET {server.BaseUrl}/api/data",
+                "FAILED  portal: HTTP 401: authentication or permission refused (a run would end failed-permanent, auth)",
+            ],
+            lines);
         Assert.Equal(1, server.Calls);
+    }
+
+    [Fact]
+    public async Task CheckAndRun_SdmxNoResults_BothSayEmpty()
+    {
+        await using var server = await LoopbackServer.StartAsync((_, context) => LoopbackServer.Json(context, "NoResultsFound", 404));
+        config.WriteSource("retail", $$"""
+            kind: sdmx-json
+            schedule: { cron: "0 3 * * *" }
+            http: { url: "{{server.BaseUrl}}/rest/data/DF/all" }
+            mapping: { indicator: { const: ONLINE_RETAIL_SALES }, period: TIME_PERIOD, value: value }
+            """);
+        var settings = Settings();
+        settings["ConnectionStrings:Collector"] = await TestServer.CreateDatabaseAsync("cli");
+
+        var (checkExit, check) = await RunAsync(["check", "retail"], settings);
+        var (runExit, run) = await RunAsync(["run", "retail"], settings);
+
+        Assert.Equal((0, 0), (checkExit, runExit));
+        Assert.Equal($"retail: 0 record(s) in {server.BaseUrl}/rest/data/DF/all: 0 observation(s) would be stored, 0 reject(s), 0 missing or below unit; a run would end as empty; nothing was written", check[^1]);
+        Assert.Contains("fetch   HTTP 404: no results (SDMX answers an empty result so)", check);
+        Assert.StartsWith("run 1 empty: ", Assert.Single(run), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -81,7 +115,7 @@ public sealed class CliVerbTests : IDisposable
         var (exit, lines) = await RunAsync(["run", "robots"], settings);
 
         Assert.Equal(0, exit);
-        Assert.Equal(["run 1 partial: file exports/robots.csv; read 3 rows: 2 stored, 0 unchanged, 1 rejected, 0 missing | no retries"], lines);
+        Assert.Equal(["run 1 partial: file exports/robots.csv; read 3 rows: 2 stored, 0 unchanged, 1 rejected, 0 missing, 0 skipped | no retries"], lines);
         await using var connection = new NpgsqlConnection(settings["ConnectionStrings:Collector"]);
         Assert.Equal(2, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM observation"));
     }

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace WuzhongCollector.Service.Tests.Cli;
 
-/// <summary>The preview verb as an admin runs it: the real binary, a config folder, a file; no database.</summary>
+/// <summary>The preview verb as an admin runs it: the real binary, a config folder, a file; no database; nothing on stderr.</summary>
 public sealed class PreviewCommandTests : IDisposable
 {
     private readonly TestConfig config = new();
@@ -57,7 +57,7 @@ public sealed class PreviewCommandTests : IDisposable
                 $"OK      ELECTRONIC_INFO_INDUSTRY_SCALE   320506 2022-01..2022-09         571.3 亿元    provisional {file} sheet '主要指标' row 7 column D '本年情况/1-本月累计'",
             ],
             lines.Where(l => l.StartsWith("OK", StringComparison.Ordinal)));
-        Assert.Equal($"monthly: 2 observation(s) would be stored, 5 reject(s), 1 missing or below unit, from {file}; nothing was written", lines[^1]);
+        Assert.Equal($"monthly: 8 record(s) in {file}: 2 observation(s) would be stored, 5 reject(s), 1 missing or below unit; a run would end as partial; nothing was written", lines[^1]);
     }
 
     [Fact]
@@ -89,6 +89,54 @@ public sealed class PreviewCommandTests : IDisposable
         var (exit, lines) = await RunAsync("preview", "nope");
 
         Assert.Equal((1, "unknown source 'nope' (sources: monthly)"), (exit, lines.Single()));
+    }
+
+    [Fact]
+    public async Task Preview_SourceFileWithErrors_PrintsEachWithFileAndLine_ByIdAndByPath()
+    {
+        var path = config.WriteSource("monthly", Source.Replace("sheet: 主要指标", "sheet: 主要指标, headerRows: 2", StringComparison.Ordinal)
+            .Replace("indicator:", "indicatr:", StringComparison.Ordinal));
+
+        var (byIdExit, byId) = await RunAsync("preview", "monthly");
+        var (byPathExit, byPath) = await RunAsync("preview", path, "--json");
+
+        Assert.Equal(
+            [
+                "monthly.yaml:4: file.headerRows: unknown field (allowed: path, dropFolder, sheet, encoding, delimiter, quote, headerRow)",
+                "monthly.yaml:9: mapping.indicatr: unknown field (allowed: indicator, area, period, value, unit, status, percentAsFraction)",
+                "monthly.yaml:9: mapping.indicator: is required",
+                "monthly: fix the source file first (3 error(s))",
+            ],
+            byId);
+        Assert.Equal((1, 1), (byIdExit, byPathExit));
+        var errors = byPath.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal([(path, 4, "file.headerRows"), (path, 9, "mapping.indicatr"), (path, 9, "mapping.indicator")],
+            errors.SkipLast(1).Select(e => (e.GetProperty("file").GetString(), e.GetProperty("line").GetInt32(), e.GetProperty("field").GetString())));
+        Assert.Equal(("error", $"{path}: fix the source file first (3 error(s))"), (errors[^1].GetProperty("type").GetString(), errors[^1].GetProperty("reason").GetString()));
+    }
+
+    [Fact]
+    public async Task Preview_SavedAnswerThatIsNotJsonOrMissing_FailsNamingTheFile()
+    {
+        config.WriteSource("api", """
+            kind: sdmx-json
+            schedule: { cron: "0 3 * * *" }
+            http: { url: "https://stats.example.org/rest/data/DF/all" }
+            mapping: { indicator: { const: ONLINE_RETAIL_SALES }, period: TIME_PERIOD, value: value }
+            """);
+        var html = config.WriteFile("saved/error-page.json", "<html><body>502 Bad Gateway</body></html>");
+
+        var (htmlExit, notJson) = await RunAsync("preview", "api", "--file", html);
+        var (missingExit, missing) = await RunAsync("preview", "api", "--file", "saved/none.json");
+
+        Assert.Equal(
+            [
+                "fetch   saved answer saved/error-page.json",
+                "FAILED  api: saved/error-page.json: the body is not valid JSON ('<' is an invalid start of a value. LineNumber: 0 | BytePositionInLine: 0.) (a run would end failed-permanent, unreadable)",
+            ],
+            notJson);
+        Assert.Equal(["FAILED  api: file saved/none.json does not exist"], missing);
+        Assert.Equal((1, 1), (htmlExit, missingExit));
     }
 
     private async Task<(int Exit, List<string> Lines)> RunAsync(params string[] args)

@@ -167,5 +167,21 @@ public sealed class CollectSourceJobTests : IDisposable
         Assert.Equal(0, await CountAsync(host, "SELECT count(*) FROM observation WHERE period = '2022'"));
     }
 
+    [Fact]
+    public async Task Collect_OneKeyRepeatedWithManyValues_EachRejectNamesThreeRowsAndCountsTheRest()
+    {
+        config.WriteSource("robots", CsvSource);
+        config.WriteFile("exports/robots.csv", "指标名称,期别,数值,单位\n" + string.Concat(Enumerable.Range(1, 500).Select(i => $"推广应用工业机器人,2021年,{i},台\n")));
+        await using var host = await CollectorHost.StartAsync(config, timeProvider: time);
+
+        var run = await host.CollectAsync("robots");
+
+        Assert.Equal((0, 500), (run.Counts!.Stored, run.Counts.Rejected));
+        var reasons = await host.QueryAsync<string>("SELECT DISTINCT reason FROM reject");
+        Assert.Equal(
+            ["conflicting duplicate for INDUSTRIAL_ROBOTS_DEPLOYED 320506 2021: 1 at exports/robots.csv row 2 column '数值' vs 2 at exports/robots.csv row 3 column '数值' vs 3 at exports/robots.csv row 4 column '数值' and 497 more"],
+            reasons);
+    }
+
     private static Task<long> CountAsync(CollectorHost host, string sql) => host.ScalarAsync<long>(sql);
 }

@@ -29,7 +29,7 @@ public sealed class RunVisibilityAndMetricsTests : IDisposable
 
         var runId = await host.ScalarAsync<long>("SELECT id FROM run");
         var expected = $"run {runId} partial: GET {server.BaseUrl}/api/data; received {System.Text.Encoding.UTF8.GetByteCount(Samples.HttpRecords)} bytes in 1 page(s) after 2 call(s); "
-            + "read 3 rows: 2 stored, 0 unchanged, 1 rejected, 0 missing | retries: attempt 1 failed (HTTP 503); retrying in 0 s";
+            + "read 3 rows: 2 stored, 0 unchanged, 1 rejected, 0 missing, 0 skipped | retries: attempt 1 failed (HTTP 503); retrying in 0 s";
         Assert.Equal(("Succeeded", expected), (state, reason));
         var page = await host.Http.GetStringAsync($"/hangfire/jobs/details/{jobId}");
         Assert.Contains(WebUtility.HtmlEncode(expected), page, StringComparison.Ordinal);
@@ -48,7 +48,7 @@ public sealed class RunVisibilityAndMetricsTests : IDisposable
         Assert.Contains("wuzhong_job_queue_length 0\n", metrics, StringComparison.Ordinal);
         var runs = await host.Http.GetFromJsonAsync<JsonElement>("/api/runs");
         Assert.Equal(
-            [$"GET {server.BaseUrl}/api/data", $"received {System.Text.Encoding.UTF8.GetByteCount(Samples.HttpRecords)} bytes in 1 page(s) after 2 call(s)", "read 3 rows: 2 stored, 0 unchanged, 1 rejected, 0 missing"],
+            [$"GET {server.BaseUrl}/api/data", $"received {System.Text.Encoding.UTF8.GetByteCount(Samples.HttpRecords)} bytes in 1 page(s) after 2 call(s)", "read 3 rows: 2 stored, 0 unchanged, 1 rejected, 0 missing, 0 skipped"],
             runs[0].GetProperty("steps").EnumerateArray().Select(s => s.GetString()));
     }
 

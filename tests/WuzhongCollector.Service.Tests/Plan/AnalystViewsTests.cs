@@ -26,7 +26,7 @@ public sealed class AnalystViewsTests : IDisposable
 
         Assert.Equal(new Dictionary<string, long>
         {
-            ["indicators"] = 44, ["targets"] = 45, ["current_observations"] = 12, ["observation_history"] = 12, ["progress"] = 45,
+            ["indicators"] = RepoCatalogue.Indicators, ["targets"] = RepoCatalogue.Targets, ["current_observations"] = 12, ["observation_history"] = 12, ["progress"] = RepoCatalogue.Targets,
         }, counts);
         Assert.Equal(("DC_NEW_PUE", "on-track", 0.8m, 1.26m), await analyst.QuerySingleAsync<(string, string, decimal, decimal)>(
             "SELECT indicator_code, status, progress, projected_value FROM analyst.progress WHERE indicator_code = 'DC_NEW_PUE'"));
@@ -54,7 +54,7 @@ public sealed class AnalystViewsTests : IDisposable
 
         Assert.Equal(sqlState, error.SqlState);
         Assert.Equal(12, await host.ScalarAsync<long>("SELECT count(*) FROM observation"));
-        Assert.Equal(45, await host.ScalarAsync<long>("SELECT count(*) FROM indicator_target"));
+        Assert.Equal(RepoCatalogue.Targets, await host.ScalarAsync<long>("SELECT count(*) FROM indicator_target"));
     }
 
     [Theory]
@@ -71,6 +71,6 @@ public sealed class AnalystViewsTests : IDisposable
         var error = await Assert.ThrowsAsync<PostgresException>(() => analyst.ExecuteAsync(sql));
 
         Assert.Equal("42501", error.SqlState);
-        Assert.Equal(45, await host.ScalarAsync<long>("SELECT count(*) FROM progress_snapshot"));
+        Assert.Equal(RepoCatalogue.Targets, await host.ScalarAsync<long>("SELECT count(*) FROM progress_snapshot"));
     }
 }

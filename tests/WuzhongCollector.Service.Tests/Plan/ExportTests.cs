@@ -50,11 +50,11 @@ public sealed class ExportTests : IDisposable
 
         using var stream = new MemoryStream(bytes);
         var sheets = MiniExcel.GetSheetNames(stream);
-        Assert.Equal(45, sheets.Count);
+        Assert.Equal(RepoCatalogue.Indicators + 1, sheets.Count);
         Assert.Equal(["indicators", "DE_CORE_VALUE_ADDED", "DE_CORE_VALUE_ADDED_GROWTH"], sheets.Take(3));
         Assert.Contains("SMART_DIGITAL_TRANSFORMATION_PR", sheets);
         var index = stream.Query(useHeaderRow: true, sheetName: "indicators").Cast<IDictionary<string, object>>().ToList();
-        Assert.Equal(44, index.Count);
+        Assert.Equal(RepoCatalogue.Indicators, index.Count);
         Assert.Equal(("DC_NEW_PUE", "<= 1.3 (2023)", 2d), index.Where(r => (string)r["indicator_code"] == "DC_NEW_PUE").Select(r => ((string)r["sheet"], (string)r["targets"], Convert.ToDouble(r["figures"], System.Globalization.CultureInfo.InvariantCulture))).Single());
         var robots = stream.Query(useHeaderRow: true, sheetName: "INDUSTRIAL_ROBOTS_DEPLOYED").Cast<IDictionary<string, object>>().ToList();
         Assert.Equal(
@@ -72,7 +72,7 @@ public sealed class ExportTests : IDisposable
 
         using var stream = new MemoryStream(bytes);
         var rows = stream.Query(useHeaderRow: true).Cast<IDictionary<string, object>>().ToList();
-        Assert.Equal(45, rows.Count);
+        Assert.Equal(RepoCatalogue.Targets, rows.Count);
         var robots = rows.Single(r => (string)r["指标代码"] == "INDUSTRIAL_ROBOTS_DEPLOYED");
         Assert.Equal(("推广应用工业机器人", ">= 1000", "存在风险", "linear", 984.0909d), ((string)robots["指标名称"], (string)robots["目标"], (string)robots["状态"], (string)robots["预测方法"], (double)robots["预测值"]));
         Assert.Equal(2, rows.Count(r => (string)r["指标代码"] == "BASE_STATIONS_5G"));

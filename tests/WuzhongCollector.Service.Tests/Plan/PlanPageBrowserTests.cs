@@ -53,14 +53,14 @@ public sealed class PlanPageBrowserTests : IDisposable
         Assert.Equal(
             plan.Indicators.SelectMany(i => i.Targets.Select(t => (i.Code, t.Year, t.Status, t.StatusZh))).Order(),
             listed.Order());
-        Assert.Equal("显示 45 / 45 项目标", await page.TextContentAsync("#shown"));
+        Assert.Equal($"显示 {RepoCatalogue.Targets} / {RepoCatalogue.Targets} 项目标", await page.TextContentAsync("#shown"));
         Assert.True(await page.EvaluateAsync<bool>("() => document.fonts.check('16px \"WenQuanYi Zen Hei\"', '数字经济')"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "plan-page.png"), FullPage = true });
 
         // Filters: by status, then by department.
         await page.SelectOptionAsync("#filter-status", "at-risk");
         Assert.Equal(["INDUSTRIAL_ROBOTS_DEPLOYED"], await VisibleIndicatorsAsync(page));
-        Assert.Equal("显示 1 / 45 项目标", await page.TextContentAsync("#shown"));
+        Assert.Equal($"显示 1 / {RepoCatalogue.Targets} 项目标", await page.TextContentAsync("#shown"));
         await page.SelectOptionAsync("#filter-status", "");
         await page.SelectOptionAsync("#filter-department", "区大数据管理局");
         Assert.Equal(

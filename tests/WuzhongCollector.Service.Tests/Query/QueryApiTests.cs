@@ -44,7 +44,7 @@ public sealed class QueryApiTests : IDisposable
         var stations = await host.Http.GetFromJsonAsync<JsonElement>("/api/indicators/BASE_STATIONS_5G");
         var missing = await host.Http.GetAsync("/api/indicators/NOPE");
 
-        Assert.Equal(44, indicators.Count);
+        Assert.Equal(RepoCatalogue.Indicators, indicators.Count);
         Assert.Equal("数字经济核心产业增加值", valueAdded.GetProperty("nameZh").GetString());
         Assert.Equal(600m, valueAdded.GetProperty("targets")[0].GetProperty("value").GetDecimal());
         Assert.Equal(">=", valueAdded.GetProperty("targets")[0].GetProperty("comparator").GetString());

@@ -66,7 +66,7 @@ public sealed class HotReloadTests : IDisposable
         Assert.Equal(
             [
                 new ConfigErrorDto("robots", "robots.yaml", 4, "schedule.cron", "'0 25 * * *' is not a valid cron expression (5 fields, or 6 with seconds)", true),
-                new ConfigErrorDto("robots", "robots.yaml", 10, "mapping.valeu", "unknown field (allowed: indicator, area, period, value, unit, status, percentAsFraction)", true),
+                new ConfigErrorDto("robots", "robots.yaml", 10, "mapping.valeu", "unknown field (allowed: indicator, area, period, value, values, unit, status, percentAsFraction, columns, indicators, skip)", true),
             ],
             errors);
         Assert.Equal(new Dictionary<string, string> { ["robots"] = "0 2 * * *" }, host.RecurringCrons());
@@ -74,7 +74,7 @@ public sealed class HotReloadTests : IDisposable
         var sources = await Eventually.WaitAsync(() => host.Http.GetFromJsonAsync<JsonElement>("/api/sources"), s => s[0].GetProperty("configErrors").GetArrayLength() > 0, "stored config errors");
         Assert.Equal(
             ["robots.yaml:4: schedule.cron: '0 25 * * *' is not a valid cron expression (5 fields, or 6 with seconds)",
-             "robots.yaml:10: mapping.valeu: unknown field (allowed: indicator, area, period, value, unit, status, percentAsFraction)"],
+             "robots.yaml:10: mapping.valeu: unknown field (allowed: indicator, area, period, value, values, unit, status, percentAsFraction, columns, indicators, skip)"],
             sources[0].GetProperty("configErrors").EnumerateArray().Select(e => e.GetString()));
         Assert.Contains("wuzhong_source_config_errors{source=\"robots\"} 2\n", await host.Http.GetStringAsync("/metrics"), StringComparison.Ordinal);
         Assert.Contains(logs.Entries, e => e.Level == LogLevel.Error && e.Text.StartsWith("Config error in robots.yaml line 4, schedule.cron: '0 25 * * *' is not a valid cron", StringComparison.Ordinal));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using WuzhongCollector.Core.Normalisation;
 using WuzhongCollector.Core.Parsing;
 using static WuzhongCollector.Core.OpenData.Formats.JsonFields;
 
@@ -10,7 +11,9 @@ namespace WuzhongCollector.Core.OpenData.Formats;
 /// (<c>2025YY</c>, <c>202509MM</c>, <c>202404SS</c> = 2024 Q4), each with <c>values[]</c>. Values are strings;
 /// <c>""</c> and <c>"无"</c> stay as they are so the mapper counts them missing, never 0. NBS silently answers
 /// for its default region when a request is subtly wrong, so every returned region is checked against the
-/// regions the request body asked for (<c>das[].value</c>).
+/// regions the request body asked for (<c>das[].value</c>): a value for another region is rejected, and an
+/// answer with none for the regions asked fails the run. An indicator whose name says 累计 gives year-to-date
+/// periods for its months and quarters. A value whose <c>du_name</c> and name state different units is rejected.
 /// </summary>
 /// <remarks>
 /// Fields: <c>period</c>, <c>periodName</c>, <c>indicatorId</c>, <c>indicator</c> (name without the unit),
@@ -40,42 +43,43 @@ public static partial class NbsDataReader
                 // Most answers say da/da_name; one variant says areaCode/area.
                 var area = Text(value, "da") ?? Text(value, "areaCode");
                 var areaName = Text(value, "da_name") ?? (Text(value, "areaCode") is not null ? Text(value, "area") : null);
-                if (askedRegions.Count > 0)
+                if (area is null && askedRegions.Count == 1)
                 {
-                    if (area is null)
-                    {
-                        area = askedRegions.Count == 1 ? askedRegions.First() : null;
-                    }
-                    else if (!askedRegions.Contains(area))
-                    {
-                        throw new PayloadException(
-                            $"{origin} {position}: NBS answered for region {area} ({areaName}) but the request asked for {string.Join(", ", askedRegions)}; "
-                            + "NBS falls back to its default region when daCatalogId is not \"\"", "wrong-region");
-                    }
+                    // Placeholders ("无") often carry no region; the one asked for is theirs.
+                    area = askedRegions.First();
                 }
 
                 var known = names.GetValueOrDefault(Text(value, "_id") ?? string.Empty);
                 var (name, nameUnit) = SplitName(Text(value, "i_showname") ?? known.Name);
+                var duName = (Text(value, "du_name") ?? known.Unit) is { Length: > 0 } du ? du : null;
                 var fields = new Dictionary<string, string?>(StringComparer.Ordinal)
                 {
-                    ["period"] = period,
+                    ["period"] = NbsCumulative.Is(name, null) && PeriodParser.TryParse(period, out var parsed) && parsed.Type is PeriodType.Month or PeriodType.Quarter
+                        ? NbsCumulative.YearToDate(parsed.Year, parsed.Type == PeriodType.Month ? parsed.Index : parsed.Index * 3)
+                        : period,
                     ["periodName"] = periodName,
                     ["indicatorId"] = Text(value, "_id"),
                     ["indicator"] = name,
                     ["nameUnit"] = nameUnit,
-                    ["unit"] = (Text(value, "du_name") ?? known.Unit) is { Length: > 0 } unit ? unit : nameUnit,
+                    ["unit"] = duName ?? nameUnit,
                     ["value"] = Text(value, "value"),
                     ["area"] = area,
                     ["areaName"] = areaName,
                     ["catalogId"] = Text(value, "catalogid"),
                 };
-                records.Add(new RawRecord(origin, position, fields, IsTable: false));
+                var record = RegionCheck.Mark(new RawRecord(origin, position, fields, IsTable: false), area, areaName, askedRegions);
+                if (record.Problem is null && duName is not null && nameUnit is not null && Units.IsKnown(duName) && Units.IsKnown(nameUnit) && !Units.Same(duName, nameUnit))
+                {
+                    record = record with { Problem = new RecordProblem("unit", $"the answer states two units: du_name '{duName}' and '{nameUnit}' in the indicator's name") };
+                }
+
+                records.Add(record);
             }
 
             g++;
         }
 
-        return records;
+        return RegionCheck.Check(records, origin, "NBS falls back to its default region when daCatalogId is not \"\" (or a das value is not a region code of this database)");
     }
 
     /// <summary>The region codes a request body asks for (<c>das[].value</c>); empty for national tables.</summary>

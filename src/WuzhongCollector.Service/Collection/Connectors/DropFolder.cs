@@ -97,7 +97,7 @@ public sealed class DropFolder(
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM run WHERE source_id = @sourceId AND payload_sha256 = @sha256 AND outcome IN ('succeeded', 'partial', 'unchanged'))",
+            $"SELECT EXISTS (SELECT 1 FROM run WHERE source_id = @sourceId AND payload_sha256 = @sha256 AND outcome IN ({RunOutcomes.SuccessfulSql}))",
             new { sourceId, sha256 }, cancellationToken: cancellationToken));
     }
 

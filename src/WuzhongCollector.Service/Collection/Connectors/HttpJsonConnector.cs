@@ -69,6 +69,14 @@ public sealed class HttpJsonConnector(
 
             var body = HttpBodies.WithoutBom(answer.Body).ToArray();
             using var document = JsonRecordReader.Parse(body, origin);
+            if (OpenDataReader.IsEmpty(http, document.RootElement, origin, out var emptyMessage))
+            {
+                // The answer says the query has no data (NBS's returncode 501): kept, read as no records, and no more pages.
+                log.Step($"the answer says there is no data ('{http.Empty}'): {emptyMessage}");
+                pages.Add(new PageBody(200, body));
+                break;
+            }
+
             CheckEnvelope(source, document.RootElement, origin, log);
             pages.Add(new PageBody(200, body));
             if (http.Paging is not { } paging)
@@ -96,6 +104,32 @@ public sealed class HttpJsonConnector(
         var content = PagedPayload.Pack(pages);
         log.Step($"received {bytes} bytes in {pages.Count} page(s) after {log.Calls} call(s)");
         return new FetchedPayload(origin, Convert.ToHexStringLower(SHA256.HashData(content)), content.Length, content, null);
+    }
+
+    /// <summary>
+    /// A saved answer (one page as the endpoint sent it, or a run's archive of its pages) taken as a fetch
+    /// would have received it: within the size limit, BOM removed, JSON, the envelope rule met on every page.
+    /// </summary>
+    public FetchedPayload Saved(SourceDefinition source, string path, string origin, RunLog log)
+    {
+        log.Step($"saved answer {origin}");
+        var size = new FileInfo(path).Length;
+        if (size > options.Value.MaxResponseBytes)
+        {
+            throw new PermanentSourceException($"{source.Id}: {origin} is {size} bytes, over the {options.Value.MaxResponseBytes}-byte limit (Collector:MaxResponseBytes)") { FailureClass = "too-large" };
+        }
+
+        var body = HttpBodies.WithoutBom(File.ReadAllBytes(path)).ToArray();
+        using var document = JsonRecordReader.Parse(body, origin);
+        foreach (var page in PagedPayload.Unpack(document.RootElement))
+        {
+            if (page is { } answer)
+            {
+                CheckEnvelope(source, answer, origin, log);
+            }
+        }
+
+        return new FetchedPayload(origin, Convert.ToHexStringLower(SHA256.HashData(body)), body.Length, body, null);
     }
 
     public IEnumerable<RawRecord> Read(SourceDefinition source, FetchedPayload payload, CancellationToken cancellationToken)

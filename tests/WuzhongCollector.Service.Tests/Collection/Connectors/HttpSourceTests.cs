@@ -99,7 +99,7 @@ public sealed class HttpSourceTests
 
         var run = await harness.CollectAsync();
 
-        Assert.Equal(("succeeded", 0, 0), (run.Outcome, run.Counts!.RowsRead, run.Counts.Stored));
+        Assert.Equal(("empty", 0, 0), (run.Outcome, run.Counts!.RowsRead, run.Counts.Stored));
         Assert.Equal(1, (await harness.LastRunAsync()).Calls);
         Assert.Equal("""{"wuzhong.pages":[{"status":404,"body":null}]}""", Encoding.UTF8.GetString(await harness.Host.ArchivedPayloadAsync()));
     }

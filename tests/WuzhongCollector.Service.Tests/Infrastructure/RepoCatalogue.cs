@@ -1,0 +1,14 @@
+using WuzhongCollector.Core.Catalogue;
+
+namespace WuzhongCollector.Service.Tests.Infrastructure;
+
+/// <summary>The sizes of config/catalogue.yaml, so tests follow the catalogue instead of restating its counts.</summary>
+public static class RepoCatalogue
+{
+    private static readonly Lazy<IndicatorCatalogue> Catalogue = new(() =>
+        CatalogueLoader.Load(Path.Combine(TestConfig.RepoRoot(), "config", "catalogue.yaml")).Catalogue!);
+
+    public static int Indicators => Catalogue.Value.Indicators.Count;
+
+    public static int Targets => Catalogue.Value.Indicators.Sum(i => i.Targets.Count);
+}
