@@ -34,7 +34,9 @@ internal sealed record CliSource(SourceDefinition Definition, IndicatorCatalogue
                     : $"unknown source '{argument}' (sources: {string.Join(", ", sources.Keys.Concat(errors.Select(e => SourceRegistry.SourceIdOf(e.File))).Distinct().Order(StringComparer.Ordinal))})");
         }
 
-        var (definition, fileErrors) = SourceFileLoader.Load(Path.GetFullPath(argument), catalogue, checks);
+        var (definition, errorsByName) = SourceFileLoader.Load(Path.GetFullPath(argument), catalogue, checks);
+        // Named as given, so the errors point at the file the admin typed.
+        var fileErrors = errorsByName.Select(e => e with { File = argument }).ToList();
         return definition is not null && fileErrors.Count == 0
             ? (new CliSource(definition, catalogue), [], null)
             : (null, fileErrors, $"{argument}: fix the source file first ({fileErrors.Count} error(s))");

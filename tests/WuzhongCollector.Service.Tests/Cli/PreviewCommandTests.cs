@@ -103,7 +103,7 @@ public sealed class PreviewCommandTests : IDisposable
         Assert.Equal(
             [
                 "monthly.yaml:4: file.headerRows: unknown field (allowed: path, dropFolder, sheet, encoding, delimiter, quote, headerRow)",
-                "monthly.yaml:9: mapping.indicatr: unknown field (allowed: indicator, area, period, value, unit, status, percentAsFraction)",
+                "monthly.yaml:9: mapping.indicatr: unknown field (allowed: indicator, area, period, value, values, unit, status, percentAsFraction, columns, indicators, skip)",
                 "monthly.yaml:9: mapping.indicator: is required",
                 "monthly: fix the source file first (3 error(s))",
             ],
