@@ -85,8 +85,8 @@ public static class CollectorRegistration
             QueuePollInterval = options.QueuePollInterval,
             JobExpirationCheckInterval = retention.ExpirationCheckInterval,
             // A killed instance leaves Hangfire's lock rows behind until they are this old (default 10 min, during
-            // which its recurring jobs cannot be scheduled). Hangfire holds them for milliseconds here: runs use
-            // advisory locks, not DisableConcurrentExecution.
+            // which its recurring jobs cannot be scheduled). Hangfire holds them for milliseconds here: runs lock a
+            // row of source_lock, not DisableConcurrentExecution.
             DistributedLockTimeout = TimeSpan.FromMinutes(1),
         };
         var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions)

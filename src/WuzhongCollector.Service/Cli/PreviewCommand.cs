@@ -39,7 +39,8 @@ public static class PreviewCommand
         }
 
         var paths = CliCommands.Paths(context);
-        var printer = new PreviewPrinter(context.Output, options.Json, compact);
+        var redactor = SecretRedactor.FromEnvironment();
+        var printer = new PreviewPrinter(new RedactingWriter(context.Output, redactor), options.Json, compact);
         var (loaded, configErrors, problem) = CliSource.Load(options.Source, paths, CliCommands.Configuration(context));
         if (loaded is null)
         {
@@ -49,7 +50,7 @@ public static class PreviewCommand
         var source = loaded.Definition;
         await using var services = Connectors(context, paths, options.Self);
         var connector = services.GetServices<ISourceConnector>().Single(c => c.Kind == source.Kind);
-        var log = new RunLog();
+        var log = new RunLog(redactor);
         PreviewResult result;
         try
         {
@@ -62,8 +63,7 @@ public static class PreviewCommand
         }
         catch (Exception ex) when (Failure(ex) is { } failure)
         {
-            // The upstream's own words may echo a secret back.
-            return await printer.FailAsync(source.Id, failure.Outcome, failure.Class, log.Redactor.Redact(ex.Message), log);
+            return await printer.FailAsync(source.Id, failure.Outcome, failure.Class, ex.Message, log);
         }
 
         return await printer.WriteAsync(source, loaded.Catalogue, result, log);

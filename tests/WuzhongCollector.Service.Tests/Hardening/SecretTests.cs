@@ -125,7 +125,11 @@ public sealed class SecretTests : IDisposable
         Assert.Equal("Failed", (await host.WaitForJobAsync(refused, "Succeeded", "Failed")).State);
         Assert.Equal("Succeeded", (await host.WaitForJobAsync(data, "Succeeded", "Failed")).State);
         var cli = new StringWriter();
-        await CliCommands.RunAsync(["check", "refuse"], cli, CancellationToken.None, new Dictionary<string, string?> { ["Collector:ConfigDirectory"] = config.Directory });
+        foreach (var source in new[] { "refuse", "data" })
+        {
+            await CliCommands.RunAsync(["preview", source], cli, CancellationToken.None, new Dictionary<string, string?> { ["Collector:ConfigDirectory"] = config.Directory });
+        }
+
 
         var error = await host.ScalarAsync<string>("SELECT error FROM run WHERE source_id = 'refuse'");
         Assert.Equal($"refuse: HTTP 403: authentication or permission refused: token '{{secret:{name}}}' (url form {{secret:{name}}}) is not valid for this dataset", error);
