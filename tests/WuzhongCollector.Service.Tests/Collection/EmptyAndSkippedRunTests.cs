@@ -55,8 +55,8 @@ public sealed class EmptyAndSkippedRunTests : IDisposable
             runs[0].GetProperty("steps").EnumerateArray().Select(s => s.GetString()));
         Assert.Equal(("empty", JsonValueKind.Null), (runs[0].GetProperty("outcome").GetString(), runs[0].GetProperty("error").ValueKind));
         Assert.Equal(0, checkExit);
-        Assert.Equal("EMPTY nbs: the source answered with no records; a run would record outcome 'empty' (nothing was stored)", check[^1]);
-        Assert.Equal((0, "EMPTY sdmx: the source answered with no records; a run would record outcome 'empty' (nothing was stored)"),
+        Assert.Equal($"nbs: 0 record(s) in {server.BaseUrl}/easyquery.htm: 0 observation(s) would be stored, 0 reject(s), 0 missing or below unit; a run would end as empty; nothing was written", check[^1]);
+        Assert.Equal((0, $"sdmx: 0 record(s) in {server.BaseUrl}/sdmx: 0 observation(s) would be stored, 0 reject(s), 0 missing or below unit; a run would end as empty; nothing was written"),
             await CheckAsync("sdmx") is var (exit, lines) ? (exit, lines[^1]) : default);
     }
 

@@ -42,7 +42,7 @@ public sealed class ProcessStopTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(1, await database.ScalarAsync<long>("SELECT count(*) FROM hangfire.jobqueue WHERE jobid = @id::bigint AND fetchedat IS NULL", new { id = stopped.JobId }));
 
         await using var second = ServiceProcess.Start(database.ConnectionString, config.Directory);
-        var runs = await ImportChecks.WaitForRunsAsync(database, second, r => r.Any(x => x.Outcome == "succeeded"), seconds: 60);
+        var runs = await ImportChecks.WaitForRunsAsync(database, second, r => r.Any(x => x.Outcome == "succeeded"), seconds: 180);
 
         Assert.Equal(["cancelled", "succeeded"], runs.Select(r => r.Outcome));
         Assert.Equal([1, 2], runs.Select(r => r.Attempt));
