@@ -5,8 +5,9 @@ namespace WuzhongCollector.Service.Database;
 
 /// <summary>
 /// Applies the numbered scripts in Database/Schema once each, in order. Instances starting together are
-/// serialised by a lock on the script table, so no script runs twice. (Not an advisory lock: any role, the
-/// analysts' included, can take one of those, and would hold every start-up.)
+/// serialised by a lock on the script table, so no script runs twice. Not an advisory lock: any role that may
+/// connect, the analysts' included, can take any advisory key and hold it, and every start-up would wait for it.
+/// The table lock's mode needs the owner's privileges and does not conflict with the analysts' reads.
 /// </summary>
 public static class SchemaMigrator
 {
@@ -18,9 +19,14 @@ public static class SchemaMigrator
             await connection.ExecuteAsync(new CommandDefinition(
                 "CREATE TABLE IF NOT EXISTS schema_script (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())", cancellationToken: cancellationToken));
         }
-        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable or PostgresErrorCodes.DuplicateObject)
+        catch (PostgresException)
         {
-            // Another instance created it at the same moment (its row type may be what collides: 42710).
+            // IF NOT EXISTS is not atomic: an instance creating the table at the same moment makes this one fail on
+            // the table, its row type or its index (42P07, 42710, 23505). Whatever the code, the table is there now.
+            if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT to_regclass('schema_script') IS NULL", cancellationToken: cancellationToken)))
+            {
+                throw;
+            }
         }
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

@@ -51,6 +51,31 @@ public sealed class EmbeddedPostgresTests
     }
 
     /// <summary>
+    /// The start-up race, made certain: another instance has created the script table but not yet committed, so
+    /// this one's CREATE TABLE IF NOT EXISTS waits for it and then fails on the catalogue (42P07, 42710 or 23505,
+    /// depending on where it collides). The table is there then, and the migration goes on.
+    /// </summary>
+    [Fact]
+    public async Task Migrate_WhileAnotherInstanceCreatesTheScriptTable_GoesOnOnceItExists()
+    {
+        var connectionString = await TestServer.CreateDatabaseAsync("migrate_race");
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var other = await dataSource.OpenConnectionAsync();
+        await using var creating = await other.BeginTransactionAsync();
+        await other.ExecuteAsync("CREATE TABLE schema_script (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())", transaction: creating);
+
+        var migrating = SchemaMigrator.MigrateAsync(dataSource, NullLogger.Instance, CancellationToken.None);
+        // Asked on a connection of its own: a transaction sees one snapshot of pg_stat_activity.
+        await using var watching = await dataSource.OpenConnectionAsync();
+        await Eventually.TrueAsync(async () => migrating.IsCompleted || await watching.ExecuteScalarAsync<bool>(
+            "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock')"));
+        await creating.CommitAsync();
+        await migrating;
+
+        Assert.Contains("001_core.sql", await other.QueryAsync<string>("SELECT name FROM schema_script"));
+    }
+
+    /// <summary>
     /// The attack: any local account logging in as postgres or as the service's role, over TCP or the socket. Every
     /// role now needs its own password, kept in a file only the cluster's owner can read.
     /// </summary>
