@@ -12,6 +12,22 @@ public sealed class CollectorOptions
     public string? ConfigDirectory { get; set; }
 
     /// <summary>
+    /// Folders outside the config folder that source files may read data from (file.path, file.dropFolder):
+    /// absolute, or relative to the config folder. Symbolic links are resolved before any path is judged, so a link
+    /// cannot lead out of these folders. <value>The default is none: only the config folder.</value>
+    /// </summary>
+    [MaxLength(50)]
+    public string[]? AllowedDataRoots { get; set; }
+
+    /// <summary>
+    /// How long reading and checking one source file may take; a file that takes longer (a named pipe, a hung
+    /// network share) is reported as an error and skipped until it changes, so it cannot stop hot reload.
+    /// <value>The default is 10 seconds.</value>
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan SourceFileTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// Delays of Hangfire's whole-run retries, for transient failures only; one retry per entry.
     /// <value>The default is 30, 120, 600.</value>
     /// </summary>

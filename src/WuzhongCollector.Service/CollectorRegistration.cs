@@ -17,6 +17,7 @@ using WuzhongCollector.Service.Reporting;
 using WuzhongCollector.Service.Retention;
 using WuzhongCollector.Service.Security;
 using WuzhongCollector.Service.Sources;
+using WuzhongCollector.Service.Web;
 
 namespace WuzhongCollector.Service;
 
@@ -37,7 +38,9 @@ public static class CollectorRegistration
 
         // Config is checked before anything starts: a bad source file stops start-up with every error listed.
         var paths = new ConfigPaths(Microsoft.Extensions.Options.Options.Create(options), builder.Environment);
-        var registry = SourceRegistry.Load(paths);
+        var self = new SelfAddress { DemoEnabled = options.DemoEndpoints ?? builder.Environment.IsDevelopment(), Ports = SelfAddress.ConfiguredPorts(builder.Configuration) };
+        services.AddSingleton(self);
+        var registry = SourceRegistry.Load(paths, () => self.Ports);
         services.AddSingleton(registry);
         services.AddPlanMonitoring(paths, registry.Catalogue);
         services.AddReporting(paths, registry.Catalogue);
@@ -55,6 +58,11 @@ public static class CollectorRegistration
         var dataSource = NpgsqlDataSource.Create(connectionString);
         // A factory registration, so the container disposes the data source (and closes its pooled connections) at shutdown.
         services.AddSingleton(_ => dataSource);
+        // Readers (API, exports, the dashboard) get pools of their own, so they can never take the worker's connections.
+        var readers = builder.Configuration.GetSection(ReaderOptions.SectionName).Get<ReaderOptions>() ?? new ReaderOptions();
+        services.AddKeyedSingleton(ReaderLimits.DataSource, (_, _) => NpgsqlDataSource.Create(Pool(connectionString, "readers", readers.Connections)));
+        services.AddReaderLimits(readers);
+        services.AddApiErrors();
         await DatabaseStartup.WaitUntilReachableAsync(dataSource, options.DatabaseStartupTimeout, TimeProvider.System, startupLogger, cancellationToken);
         await SchemaMigrator.MigrateAsync(dataSource, startupLogger, cancellationToken);
         await CatalogueStore.SaveAsync(dataSource, registry.Catalogue, cancellationToken);
@@ -63,7 +71,6 @@ public static class CollectorRegistration
             services.AddSingleton(embedded);
         }
 
-        services.AddSingleton<SelfAddress>(_ => new SelfAddress { DemoEnabled = options.DemoEndpoints ?? builder.Environment.IsDevelopment() });
         services.AddFileSources();
         services.AddHttpSources();
         services.AddTransient<CollectSourceJob>();
@@ -81,8 +88,8 @@ public static class CollectorRegistration
             QueuePollInterval = options.QueuePollInterval,
             JobExpirationCheckInterval = retention.ExpirationCheckInterval,
             // A killed instance leaves Hangfire's lock rows behind until they are this old (default 10 min, during
-            // which its recurring jobs cannot be scheduled). Hangfire holds them for milliseconds here: runs use
-            // advisory locks, not DisableConcurrentExecution.
+            // which its recurring jobs cannot be scheduled). Hangfire holds them for milliseconds here: runs lock a
+            // row of source_lock, not DisableConcurrentExecution.
             DistributedLockTimeout = TimeSpan.FromMinutes(1),
         };
         var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions)
@@ -93,6 +100,10 @@ public static class CollectorRegistration
         // Hangfire keeps its storage and job activator in statics; each service (tests run several in one
         // process) must use its own, or jobs land in another service's database and container.
         services.AddSingleton<JobStorage>(storage);
+        var dashboardStorageOptions = new PostgreSqlStorageOptions { SchemaName = storageOptions.SchemaName, PrepareSchemaIfNecessary = false };
+        var dashboardConnection = Pool(connectionString, "dashboard", readers.DashboardConnections);
+        services.AddKeyedSingleton<JobStorage>(SecurityRegistration.DashboardStorage,
+            new PostgreSqlStorage(new NpgsqlConnectionFactory(dashboardConnection, dashboardStorageOptions), dashboardStorageOptions));
         services.AddHangfire((provider, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
@@ -115,10 +126,24 @@ public static class CollectorRegistration
             services.AddHostedService(provider => provider.GetRequiredService<CrashRecovery>());
         }
 
-        services.AddOpenApi();
+        // asOf binds through AsOf.TryParse, which OpenAPI shows as a plain string: say it is a date-time.
+        services.AddOpenApi(o => o.AddSchemaTransformer((schema, context, _) =>
+        {
+            if (context.ParameterDescription?.Type is { } type && (Nullable.GetUnderlyingType(type) ?? type) == typeof(AsOf))
+            {
+                schema.Type = Microsoft.OpenApi.JsonSchemaType.String;
+                schema.Format = "date-time";
+            }
+
+            return Task.CompletedTask;
+        }));
         services.AddAnswerCache();
         services.AddOperations();
     }
+
+    /// <summary>A pool of its own: Npgsql keys pools by connection string, and the application name makes it distinct (and visible in pg_stat_activity).</summary>
+    private static string Pool(string connectionString, string name, int size) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "wuzhong-" + name, MaxPoolSize = size }.ConnectionString;
 
     /// <summary>The job context filter is stateless, so it may be process-wide; retries are per service (CollectorJobFilters).</summary>
     private static void ConfigureGlobalFilters()
@@ -134,7 +159,20 @@ public static class CollectorRegistration
 
     public static WebApplication MapCollector(this WebApplication app)
     {
-        app.UseCollectorSecurity();
+        // In this order: the client's address first (for every check and log), then errors as problem details
+        // around everything; refusals that need no credentials (cross-site, throttled logins, capacity, control
+        // characters) before any password hash is computed or form read; then who is calling, then the dashboard
+        // and the endpoints.
+        app.UseTrustedForwardedHeaders();
+        app.UseApiErrors();
+        app.UseCrossSiteRequestCheck();
+        app.UseLoginThrottle();
+        app.UseRateLimiter();
+        app.UseRequestTextCheck();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        // Explicitly after authentication: WebApplication would otherwise put it before, checking tokens as anonymous.
+        app.UseAntiforgery();
         app.UseCollectorDashboard();
         app.MapOpenApi();
         var read = app.MapReadEndpoints();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using WuzhongCollector.Core.Sources;
 
 namespace WuzhongCollector.Service;
 
@@ -11,15 +12,22 @@ public sealed class ConfigPaths
             ? Path.GetFullPath(configured, environment.ContentRootPath)
             : Find(environment.ContentRootPath) ?? Find(AppContext.BaseDirectory)
               ?? throw new InvalidOperationException($"No config folder with catalogue.yaml found above {environment.ContentRootPath}; set Collector__ConfigDirectory.");
+        Data = new DataRoots(Directory, options.Value.AllowedDataRoots);
+        SourceFileTimeout = options.Value.SourceFileTimeout;
     }
 
     public string Directory { get; }
+
+    /// <summary>The folders source files may read data from; every file and drop-folder path goes through it.</summary>
+    public DataRoots Data { get; }
+
+    public TimeSpan SourceFileTimeout { get; }
 
     public string Catalogue => Path.Combine(Directory, "catalogue.yaml");
 
     public string Sources => Path.Combine(Directory, "sources");
 
-    /// <summary>Paths in source files are relative to the config folder.</summary>
+    /// <summary>A path relative to the config folder, as written (links not resolved, nothing checked): for display and CLI arguments.</summary>
     public string Resolve(string path) => Path.GetFullPath(path, Directory);
 
     private static string? Find(string start)

@@ -51,8 +51,9 @@ public sealed class StartupTasks(
     {
         try
         {
-            var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-            self.BaseUrl = address?.Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal);
+            var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+            self.BaseUrl = addresses.FirstOrDefault()?.Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal);
+            self.Ports = addresses.Select(a => BindingAddress.Parse(a).Port).ToHashSet();
             if (options.Value.RunScheduler)
             {
                 await SyncWhenUnlockedAsync(cancellationToken);

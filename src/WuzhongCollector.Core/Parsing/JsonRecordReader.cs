@@ -31,13 +31,50 @@ public static class JsonRecordReader
             throw new InvalidDataException($"{origin}: the body is not valid UTF-8 text at byte {InvalidUtf8At(payload.Span)}");
         }
 
+        JsonDocument document;
         try
         {
-            return JsonDocument.Parse(payload, new JsonDocumentOptions { MaxDepth = MaxDepth });
+            document = JsonDocument.Parse(payload, new JsonDocumentOptions { MaxDepth = MaxDepth });
         }
         catch (JsonException ex)
         {
             throw new InvalidDataException($"{origin}: the body is not valid JSON ({ex.Message})", ex);
+        }
+
+        try
+        {
+            RefuseInvalidEscapes(payload.Span, origin);
+            return document;
+        }
+        catch
+        {
+            document.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// JsonDocument unescapes strings only when they are read, and a lone surrogate escape (<c>"\uD800"</c>) then
+    /// throws InvalidOperationException from deep inside a reader. Every escaped string and name is decoded once
+    /// here, so such text is refused up front with its position.
+    /// </summary>
+    private static void RefuseInvalidEscapes(ReadOnlySpan<byte> json, string origin)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+            {
+                try
+                {
+                    reader.GetString();
+                }
+                catch (InvalidOperationException ex)
+                {
+                    throw new InvalidDataException($"{origin}: the {(reader.TokenType == JsonTokenType.String ? "string" : "name")} at byte {reader.TokenStartIndex} "
+                        + $"is not valid text: an escape names half of a surrogate pair ({ex.Message})", ex);
+                }
+            }
         }
     }
 

@@ -14,7 +14,8 @@ internal static class HttpSourceLoader
     internal static readonly string[] ResilienceKeys = ["attemptTimeoutSeconds", "totalTimeoutSeconds", "maxRetries", "baseDelaySeconds", "maxRetryAfterSeconds", "breakSeconds"];
     private const string Placeholders = "page, size, offset, limit, now:FORMAT, timestamp, nonce, self, secret:NAME";
 
-    public static HttpSettings? Read(string file, YamlMappingNode? node, SourceKind kind, bool paused, Func<string, string?> environment, List<ConfigError> errors)
+    public static HttpSettings? Read(string file, YamlMappingNode? node, SourceKind kind, bool paused, Func<string, string?> environment, SourceChecks? checks,
+        List<ConfigError> errors)
     {
         if (node is null)
         {
@@ -36,6 +37,10 @@ internal static class HttpSourceLoader
         if (url is null)
         {
             errors.Add(YamlNodes.Error(file, node, "http.url", "is required"));
+        }
+        else if (SourceUrls.Refusal(url, checks?.ServicePorts ?? []) is { } refusal)
+        {
+            errors.Add(YamlNodes.Error(file, YamlNodes.Child(node, "url")!, "http.url", refusal));
         }
 
         Template(url, YamlNodes.Child(node, "url"), "http.url");

@@ -46,15 +46,40 @@ public static class SourceFileLoader
 
     public const string DefaultTimeZone = "Asia/Shanghai";
 
-    public static (SourceDefinition? Source, IReadOnlyList<ConfigError> Errors) Load(string path, IndicatorCatalogue catalogue)
+    /// <summary>A source file is a page of YAML; anything larger is refused unread.</summary>
+    public const int MaxFileBytes = 1024 * 1024;
+
+    /// <summary>Reads and parses one source file, refusing one over <see cref="MaxFileBytes"/> unread.</summary>
+    public static (SourceDefinition? Source, IReadOnlyList<ConfigError> Errors) Load(string path, IndicatorCatalogue catalogue, SourceChecks? checks = null,
+        Func<string, string?>? environment = null)
     {
-        var text = System.IO.File.ReadAllText(path);
-        return Parse(Path.GetFileNameWithoutExtension(path), Path.GetFileName(path), text, catalogue, path);
+        var name = Path.GetFileName(path);
+        string text;
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            if (stream.Length > MaxFileBytes)
+            {
+                return (null, [new ConfigError(name, 0, "(file)", $"is {stream.Length} bytes; a source file may be at most {MaxFileBytes / 1024} KiB")]);
+            }
+
+            text = new StreamReader(stream).ReadToEnd();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // An editor may still hold the file; the next change event reads it again.
+            return (null, [new ConfigError(name, 0, "(file)", $"could not be read: {ex.Message}")]);
+        }
+
+        return Parse(Path.GetFileNameWithoutExtension(path), name, text, catalogue, path, environment, checks);
     }
 
-    /// <summary>Parses a source file's text; <c>environment</c> is where secrets are looked up (the process environment when null).</summary>
+    /// <summary>
+    /// Parses a source file's text; <c>environment</c> is where secrets are looked up (the process environment when
+    /// null); <c>checks</c>, when given, refuses data paths outside the allowed folders and URLs to the service itself.
+    /// </summary>
     public static (SourceDefinition? Source, IReadOnlyList<ConfigError> Errors) Parse(string id, string file, string text, IndicatorCatalogue catalogue, string filePath = "",
-        Func<string, string?>? environment = null)
+        Func<string, string?>? environment = null, SourceChecks? checks = null)
     {
         var errors = new List<ConfigError>();
         YamlMappingNode root;
@@ -92,7 +117,7 @@ public static class SourceFileLoader
         var layoutNode = YamlNodes.Child(root, "layout");
         if (kind is SourceKind.Csv or SourceKind.Excel)
         {
-            fileSettings = ReadFile(file, Require<YamlMappingNode>(file, root, "file", errors), kind.Value, errors);
+            fileSettings = ReadFile(file, Require<YamlMappingNode>(file, root, "file", errors), kind.Value, checks?.Roots, errors);
             layout = LayoutLoader.Read(file, layoutNode, fileSettings, errors);
         }
         else if (kind is { } httpKind)
@@ -102,7 +127,7 @@ public static class SourceFileLoader
                 errors.Add(YamlNodes.Error(file, layoutNode, "layout", "applies to csv and excel sources only"));
             }
 
-            http = HttpSourceLoader.Read(file, Require<YamlMappingNode>(file, root, "http", errors), httpKind, paused, environment ?? Environment.GetEnvironmentVariable, errors);
+            http = HttpSourceLoader.Read(file, Require<YamlMappingNode>(file, root, "http", errors), httpKind, paused, environment ?? Environment.GetEnvironmentVariable, checks, errors);
         }
 
         var mapping = MappingLoader.Read(file, Require<YamlMappingNode>(file, root, "mapping", errors), catalogue, layoutNode is null ? null : layout, kind, errors);
@@ -215,7 +240,7 @@ public static class SourceFileLoader
         return cadence is null ? null : new FreshnessRule(cadence.Value, lag);
     }
 
-    private static FileSettings? ReadFile(string file, YamlMappingNode? node, SourceKind kind, List<ConfigError> errors)
+    private static FileSettings? ReadFile(string file, YamlMappingNode? node, SourceKind kind, DataRoots? roots, List<ConfigError> errors)
     {
         if (node is null)
         {
@@ -228,6 +253,14 @@ public static class SourceFileLoader
         if ((path is null) == (dropFolder is null))
         {
             errors.Add(YamlNodes.Error(file, node, "file", "set exactly one of 'path' or 'dropFolder'"));
+        }
+
+        foreach (var (key, value) in new[] { ("path", path), ("dropFolder", dropFolder) })
+        {
+            if (value is not null && roots?.Resolve(value).Refusal is { } refusal)
+            {
+                errors.Add(YamlNodes.Error(file, YamlNodes.Child(node, key)!, $"file.{key}", refusal));
+            }
         }
 
         var encoding = YamlNodes.Scalar(node, "encoding") ?? "auto";

@@ -26,14 +26,15 @@ public static class CsvGridReader
             // A 1 MiB cap keeps a hostile file with a huge line from exhausting memory.
             MaxBufferSize = 1024 * 1024,
         };
-        using var csv = CsvDataReader.Create(text, options);
-        var row = 0;
         if (stream.CanSeek && stream.Length == 0)
         {
             throw new InvalidDataException($"{origin}: the file is empty (no header row)");
         }
 
-        while (Next(csv, origin, row + 1))
+        // Sylvan reads the first record as it opens, so a huge or malformed first line fails here already.
+        using var csv = Translate(() => CsvDataReader.Create(text, options), origin, 1);
+        var row = 0;
+        while (Translate(csv.Read, origin, row + 1))
         {
             cancellationToken.ThrowIfCancellationRequested();
             row++;
@@ -51,11 +52,11 @@ public static class CsvGridReader
         }
     }
 
-    private static bool Next(CsvDataReader csv, string origin, int row)
+    private static T Translate<T>(Func<T> read, string origin, int row)
     {
         try
         {
-            return csv.Read();
+            return read();
         }
         catch (CsvRecordTooLargeException)
         {

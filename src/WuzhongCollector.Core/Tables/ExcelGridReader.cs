@@ -62,12 +62,9 @@ public static class ExcelGridReader
         _ => string.Equals(name.Trim(), sheet.Trim(), StringComparison.Ordinal),
     };
 
-    /// <summary>An .xlsx is a zip; one that expands past this is refused before reading (a zip bomb).</summary>
-    public const long MaxExpandedBytes = 512L * 1024 * 1024;
-
     private static IExcelDataReader Open(Stream stream, string origin)
     {
-        RefuseZipBomb(stream, origin);
+        WorkbookLimits.Check(stream, origin);
         try
         {
             return ExcelReaderFactory.CreateReader(stream, new ExcelReaderConfiguration { LeaveOpen = true });
@@ -75,57 +72,6 @@ public static class ExcelGridReader
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             throw new InvalidDataException($"{origin}: not an Excel workbook this service can read ({ex.Message})", ex);
-        }
-    }
-
-    /// <summary>
-    /// Reads the zip's directory (sizes only, nothing is inflated) and refuses a workbook that would expand to
-    /// more than <see cref="MaxExpandedBytes"/>, or whose parts compress implausibly well, in bounded time and memory.
-    /// </summary>
-    internal static void RefuseZipBomb(Stream stream, string origin)
-    {
-        if (!stream.CanSeek || stream.Length < 4)
-        {
-            return;
-        }
-
-        var start = stream.Position;
-        Span<byte> magic = stackalloc byte[2];
-        stream.ReadExactly(magic);
-        stream.Position = start;
-        if (magic[0] != (byte)'P' || magic[1] != (byte)'K')
-        {
-            return;
-        }
-
-        long expanded = 0;
-        string? refusal = null;
-        try
-        {
-            using var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true);
-            foreach (var entry in zip.Entries)
-            {
-                expanded += entry.Length;
-                var ratio = entry.CompressedLength == 0 ? 0 : entry.Length / entry.CompressedLength;
-                if (expanded > MaxExpandedBytes || (entry.Length > 16 * 1024 * 1024 && ratio > 1000))
-                {
-                    refusal = $"{origin}: the workbook's part '{entry.FullName}' expands to {entry.Length / (1024 * 1024)} MiB from {entry.CompressedLength / 1024} KiB; refused as a possible zip bomb";
-                    break;
-                }
-            }
-        }
-        catch (InvalidDataException)
-        {
-            // Not a readable zip: ExcelDataReader says what is wrong with it.
-        }
-        finally
-        {
-            stream.Position = start;
-        }
-
-        if (refusal is not null)
-        {
-            throw new InvalidDataException(refusal);
         }
     }
 

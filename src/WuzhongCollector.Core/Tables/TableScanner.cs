@@ -94,6 +94,14 @@ internal static partial class TableScanner
                 throw new InvalidDataException($"{shape.Origin} row {row.Number}: {row.Cells.Length} field(s) where the header has {shape.Names.Length}; is the file truncated?");
             }
 
+            // More filled fields than the header is usually a value holding the delimiter, unquoted ("1,234"): every
+            // value after it would land one column over. Blank extra fields (a trailing delimiter) are harmless.
+            if (shape.Sheet is null && row.Cells.Skip(shape.Names.Length).Any(c => !string.IsNullOrWhiteSpace(c)))
+            {
+                throw new InvalidDataException(
+                    $"{shape.Origin} row {row.Number}: {row.Cells.Length} fields where the header has {shape.Names.Length}; is a value holding the delimiter left unquoted?");
+            }
+
             dataRows++;
 
             var marks = shape.Status.HasMarks ? StripMarks(row.Cells, shape.Status) : null;

@@ -15,7 +15,7 @@ public static class WorkbookFormulas
     /// <summary>The references (H5, …) of up to <paramref name="limit"/> formula cells; the zip-bomb check runs first.</summary>
     public static IReadOnlyList<string> Find(Stream stream, string origin, int limit = 5)
     {
-        ExcelGridReader.RefuseZipBomb(stream, origin);
+        WorkbookLimits.Check(stream, origin);
         var found = new List<string>();
         var start = stream.Position;
         try

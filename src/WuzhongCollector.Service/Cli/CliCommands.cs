@@ -1,5 +1,6 @@
 using WuzhongCollector.Core.Catalogue;
 using WuzhongCollector.Core.Sources;
+using WuzhongCollector.Service.Demo;
 using WuzhongCollector.Service.Sources;
 
 namespace WuzhongCollector.Service.Cli;
@@ -98,11 +99,13 @@ public static class CliCommands
         var (catalogue, catalogueErrors) = CatalogueLoader.Load(paths.Catalogue);
         var errors = new List<ConfigError>(catalogueErrors);
         var sources = 0;
+        // The same checks as the service: data paths inside the allowed folders, no URL to the service itself.
+        var checks = new SourceChecks(paths.Data, SelfAddress.ConfiguredPorts(Configuration(context)));
         if (catalogue is not null)
         {
             if (context.Args.Length == 0)
             {
-                var (loaded, sourceErrors) = SourceRegistry.LoadSources(paths.Sources, catalogue);
+                var (loaded, sourceErrors) = SourceRegistry.LoadSources(paths.Sources, catalogue, checks, paths.SourceFileTimeout);
                 sources = loaded.Count;
                 errors.AddRange(sourceErrors);
             }
@@ -110,18 +113,14 @@ public static class CliCommands
             foreach (var file in context.Args)
             {
                 var fullPath = UserPath(file);
-                string text;
-                try
+                if (!File.Exists(fullPath))
                 {
-                    text = await File.ReadAllTextAsync(fullPath, cancellationToken);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    errors.Add(new ConfigError(file, 0, "(file)", ex is FileNotFoundException or DirectoryNotFoundException ? $"no such file ({fullPath})" : ex.Message));
+                    errors.Add(new ConfigError(file, 0, "(file)", $"no such file ({fullPath})"));
                     continue;
                 }
 
-                var (definition, fileErrors) = SourceFileLoader.Parse(Path.GetFileNameWithoutExtension(file), Path.GetFileName(file), text, catalogue, fullPath);
+                // A file given by name may lie anywhere (a draft); what it names is checked as in config/sources.
+                var (definition, fileErrors) = SourceFileLoader.Load(fullPath, catalogue, checks);
                 errors.AddRange(fileErrors);
                 sources += definition is not null ? 1 : 0;
             }

@@ -1,5 +1,6 @@
 using WuzhongCollector.Core.Catalogue;
 using WuzhongCollector.Core.Sources;
+using WuzhongCollector.Service.Demo;
 using WuzhongCollector.Service.Sources;
 
 namespace WuzhongCollector.Service.Cli;
@@ -13,11 +14,14 @@ internal sealed record CliSource(SourceDefinition Definition, IndicatorCatalogue
     /// they will once it is there. On failure returns the errors, each with file and line, or why there is none.
     /// With <paramref name="noCalls"/> (a saved answer) unset secrets are no error: nothing is sent, so none is needed.
     /// </summary>
-    public static (CliSource? Source, IReadOnlyList<ConfigError> Errors, string? Problem) Load(string argument, ConfigPaths paths, bool noCalls = false)
+    public static (CliSource? Source, IReadOnlyList<ConfigError> Errors, string? Problem) Load(string argument, ConfigPaths paths, IConfiguration configuration, bool noCalls = false)
     {
         Func<string, string?>? environment = noCalls
             ? name => Environment.GetEnvironmentVariable(name) ?? (name.StartsWith(SecretReferences.EnvironmentPrefix, StringComparison.Ordinal) ? "(never sent)" : null)
             : null;
+
+        // The same checks as the service: data paths inside the allowed folders, no URL to the service itself.
+        var checks = new SourceChecks(paths.Data, SelfAddress.ConfiguredPorts(configuration));
         var (catalogue, catalogueErrors) = CatalogueLoader.Load(paths.Catalogue);
         if (catalogue is null)
         {
@@ -26,7 +30,7 @@ internal sealed record CliSource(SourceDefinition Definition, IndicatorCatalogue
 
         if (SourceIds.IsValid(argument))
         {
-            var (sources, errors) = SourceRegistry.LoadSources(paths.Sources, catalogue, environment);
+            var (sources, errors) = SourceRegistry.LoadSources(paths.Sources, catalogue, checks, paths.SourceFileTimeout, environment);
             var own = errors.Where(e => SourceRegistry.SourceIdOf(e.File) == argument).ToList();
             return sources.GetValueOrDefault(argument) is { } found && own.Count == 0
                 ? (new CliSource(found, catalogue), [], null)
@@ -36,17 +40,14 @@ internal sealed record CliSource(SourceDefinition Definition, IndicatorCatalogue
         }
 
         var fullPath = CliCommands.UserPath(argument);
-        string text;
-        try
+        if (!File.Exists(fullPath))
         {
-            text = File.ReadAllText(fullPath);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return (null, [], $"cannot read the source file {argument}: {ex.Message}");
+            return (null, [], $"cannot read the source file {argument}: no such file ({fullPath})");
         }
 
-        var (definition, fileErrors) = SourceFileLoader.Parse(Path.GetFileNameWithoutExtension(argument), argument, text, catalogue, fullPath, environment);
+        var (definition, errorsByName) = SourceFileLoader.Load(fullPath, catalogue, checks, environment);
+        // Named as given, so the errors point at the file the admin typed.
+        var fileErrors = errorsByName.Select(e => e with { File = argument }).ToList();
         return definition is not null && fileErrors.Count == 0
             ? (new CliSource(definition, catalogue), [], null)
             : (null, fileErrors, $"{argument}: fix the source file first ({fileErrors.Count} error(s))");

@@ -39,8 +39,9 @@ public static class PreviewCommand
         }
 
         var paths = CliCommands.Paths(context);
-        var printer = new PreviewPrinter(context.Output, options.Json, compact);
-        var (loaded, configErrors, problem) = CliSource.Load(options.Source, paths, noCalls: options.File is not null);
+        var redactor = SecretRedactor.FromEnvironment();
+        var printer = new PreviewPrinter(new RedactingWriter(context.Output, redactor), options.Json, compact);
+        var (loaded, configErrors, problem) = CliSource.Load(options.Source, paths, CliCommands.Configuration(context), noCalls: options.File is not null);
         if (loaded is null)
         {
             return await printer.NoSourceAsync(options.Source, configErrors, problem!);
@@ -49,7 +50,7 @@ public static class PreviewCommand
         var source = loaded.Definition;
         await using var services = Connectors(context, paths, options.Self);
         var connector = services.GetServices<ISourceConnector>().Single(c => c.Kind == source.Kind);
-        var log = new RunLog();
+        var log = new RunLog(redactor);
         PreviewResult result;
         try
         {
@@ -96,8 +97,9 @@ public static class PreviewCommand
 
         if (file is null && source.File!.DropFolder is { } dropFolder)
         {
-            var folder = paths.Resolve(dropFolder);
-            file = (Directory.Exists(folder) ? DropFolder.Pending(folder).FirstOrDefault() : null)
+            // Through the run's path check: links resolved, inside the allowed folders, and no link to outside read.
+            var folder = CsvFileConnector.DataPath(source, paths, "file.dropFolder", dropFolder);
+            file = (Directory.Exists(folder) ? DropFolder.Pending(folder).FirstOrDefault(f => paths.Data.IsInside(DataRoots.RealPath(f))) : null)
                 ?? throw new PreviewException($"no file waiting in the drop folder {dropFolder} (a run would end unchanged); pass --file F", "no-file");
             origin = Origin(file, paths);
         }

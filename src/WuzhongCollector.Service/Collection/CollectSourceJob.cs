@@ -52,62 +52,41 @@ public sealed class CollectSourceJob(
             ?? throw new PermanentSourceException($"source '{sourceId}' is not configured (was its file in config/sources removed?)");
         var connector = connectors.Single(c => c.Kind == source.Kind);
 
-        // The advisory lock lives on this session: a crashed run's lock dies with its connection.
+        await using var runLock = await SourceLock.TryTakeAsync(dataSource, sourceId, cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var startedAt = timeProvider.GetUtcNow();
-        if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(hashtext('source:' || @sourceId))", new { sourceId }, cancellationToken: cancellationToken)))
+        if (runLock is null)
         {
             var skipped = await InsertRunAsync(connection, source, startedAt, "skipped", "another run of this source is in progress", cancellationToken);
             progress.Enter("skipped");
             return new RunSummary(skipped, "skipped", null, "another run of this source is in progress");
         }
 
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE run SET outcome = 'abandoned', finished_at = @startedAt, error = 'the run ended without recording its outcome: its process was killed or lost the database; nothing of it was committed' WHERE source_id = @sourceId AND outcome = 'running'",
+            new { sourceId, startedAt }, cancellationToken: cancellationToken));
+        var runId = await InsertRunAsync(connection, source, startedAt, "running", null, cancellationToken);
+        var log = new RunLog();
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE run SET outcome = 'abandoned', finished_at = @startedAt, error = 'the run ended without recording its outcome: its process was killed or lost the database; nothing of it was committed' WHERE source_id = @sourceId AND outcome = 'running'",
-                new { sourceId, startedAt }, cancellationToken: cancellationToken));
-            var runId = await InsertRunAsync(connection, source, startedAt, "running", null, cancellationToken);
-            var log = new RunLog();
-            try
+            var summary = await CollectAsync(connection, connector, source, runId, startedAt, log, progress, cancellationToken);
+            progress.Enter(summary.Outcome);
+            return summary;
+        }
+        catch (Exception ex)
+        {
+            progress.Enter("failed");
+            // An upstream may echo a token in its error: no secret reaches the run record, the log or Hangfire.
+            var classified = Classify(ex, cancellationToken);
+            var failure = classified with { Message = log.Redactor.Redact(classified.Message), Rethrow = RedactedException.Of(classified.Rethrow, log.Redactor) };
+            await FinishFailedAsync(connection, runId, failure, log);
+            if (failure.Outcome == "failed-permanent" && log.Payload is { } fetched)
             {
-                var summary = await CollectAsync(connection, connector, source, runId, startedAt, log, progress, cancellationToken);
-                progress.Enter(summary.Outcome);
-                return summary;
+                await connector.SettleAsync(source, fetched, failure.Message, CancellationToken.None);
             }
-            catch (Exception ex)
-            {
-                progress.Enter("failed");
-                var failure = Classify(ex, cancellationToken);
-                await FinishFailedAsync(connection, runId, failure, log);
-                if (failure.Outcome == "failed-permanent" && log.Payload is { } fetched)
-                {
-                    await connector.SettleAsync(source, fetched, failure.Message, CancellationToken.None);
-                }
 
-                logger.LogWarning("Run {RunId} of {Source} {Outcome}: {Error}", runId, sourceId, failure.Outcome, failure.Message);
-                throw failure.Rethrow;
-            }
-        }
-        finally
-        {
-            await UnlockAsync(connection, sourceId);
-        }
-    }
-
-    /// <summary>A lost connection has already released the lock; never let unlocking hide the run's own error.</summary>
-    private async Task UnlockAsync(NpgsqlConnection connection, string sourceId)
-    {
-        try
-        {
-            if (connection.State == System.Data.ConnectionState.Open)
-            {
-                await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(hashtext('source:' || @sourceId))", new { sourceId }, cancellationToken: CancellationToken.None));
-            }
-        }
-        catch (NpgsqlException ex)
-        {
-            logger.LogWarning(ex, "Could not release the run lock of {Source}; it went with its connection", sourceId);
+            logger.LogWarning("Run {RunId} of {Source} {Outcome}: {Error}", runId, sourceId, failure.Outcome, failure.Message);
+            throw failure.Rethrow;
         }
     }
 
@@ -135,7 +114,10 @@ public sealed class CollectSourceJob(
         }
 
         var mapper = new RecordMapper(source.Mapping, registry.Catalogue);
-        var mapped = progress.Count(connector.Read(source, payload, cancellationToken)).SelectMany(mapper.MapAll);
+        var mapped = progress.Count(connector.Read(source, payload, cancellationToken)).SelectMany(mapper.MapAll)
+            .Select(m => m.Rejection is { } r
+                ? (m.Observation, r with { Location = log.Redactor.Redact(r.Location), RawValue = log.Redactor.RedactOrNull(r.RawValue), Reason = log.Redactor.Redact(r.Reason) })
+                : m);
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         progress.Enter("archiving");

@@ -26,6 +26,10 @@ public sealed class RecurringJobSync(
 
     // Start-up and hot reload may sync at the same moment; one at a time keeps removals and additions in order.
     private readonly SemaphoreSlim gate = new(1, 1);
+
+    // The ids the last sync scheduled: a source added to the registry but not yet synced is not "missing".
+    private IReadOnlyCollection<string> scheduled = [];
+
     /// <summary>Prefix of the service's own recurring jobs, which no source file can produce and sync leaves alone.</summary>
     public const string SystemJobPrefix = "system:";
 
@@ -34,6 +38,37 @@ public sealed class RecurringJobSync(
         await gate.WaitAsync(cancellationToken);
         try
         {
+            await SyncAllAsync(cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Puts back a recurring job that was removed outside the service (the dashboard's Delete) while its source
+    /// file is still there, and says so: the files decide what is scheduled, and a paused source is the way to stop one.
+    /// </summary>
+    public async Task RestoreRemovedJobsAsync(CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            using var storageConnection = storage.GetConnection();
+            var present = storageConnection.GetAllItemsFromSet("recurring-jobs");
+            var removed = scheduled.Where(id => !present.Contains(id)).Order(StringComparer.Ordinal).ToList();
+            if (removed.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var id in removed)
+            {
+                logger.LogWarning("Recurring job {Source} was removed outside the service (the dashboard's Delete?) while its file is in config/sources; "
+                    + "it is restored. To stop a source, pause it", id);
+            }
+
             await SyncAllAsync(cancellationToken);
         }
         finally
@@ -85,6 +120,7 @@ public sealed class RecurringJobSync(
         }
 
         await SaveConfigErrorsAsync(connection, now, cancellationToken);
+        scheduled = registry.Sources.Keys.ToList();
         logger.LogInformation("Scheduled {Count} sources", registry.Sources.Count);
     }
 

@@ -12,11 +12,12 @@ namespace WuzhongCollector.Service.Database;
 /// A private PostgreSQL cluster made from the machine's binaries, so the service and the tests need no
 /// set-up: its own folder, 127.0.0.1 and a port of its own, UTF8 with C.UTF-8. PostgreSQL refuses to run
 /// as root, so as root it runs as the <c>postgres</c> system user. A second start reuses a running cluster.
+/// Every role signs in with a password of its own (see <see cref="ClusterSecurity"/>).
 /// </summary>
 public sealed class EmbeddedPostgres
 {
-    private const string AppRole = "collector";
     private readonly EmbeddedPostgresOptions options;
+    private readonly ClusterSecurity security;
 
     public EmbeddedPostgresOptions Options => options;
     private readonly ILogger logger;
@@ -29,6 +30,7 @@ public sealed class EmbeddedPostgres
         this.logger = logger;
         root = options.DataDirectory ?? Path.Combine("/var/tmp/wuzhong-collector", Hash(defaultKey));
         bin = options.BinDirectory ?? FindBinDirectory();
+        security = new ClusterSecurity(root);
     }
 
     public string Root => root;
@@ -43,10 +45,15 @@ public sealed class EmbeddedPostgres
     public int Port { get; private set; }
 
     /// <summary>Connection string of the superuser, for creating databases in tests.</summary>
-    public string AdminConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=false";
+    public string AdminConnectionString =>
+        $"Host=127.0.0.1;Port={Port};Username={ClusterSecurity.Superuser};Password={security.Password(ClusterSecurity.Superuser)};Database=postgres;Pooling=false";
 
     public string ConnectionString(string database) =>
-        $"Host=127.0.0.1;Port={Port};Username={AppRole};Database={database};Maximum Pool Size=60;Include Error Detail=true";
+        $"Host=127.0.0.1;Port={Port};Username={ClusterSecurity.AppRole};Password={security.Password(ClusterSecurity.AppRole)};Database={database};Maximum Pool Size=60;Include Error Detail=true";
+
+    /// <summary>The analysts' read-only role; its password is in <c>wuzhong_analyst.password</c> in the cluster folder.</summary>
+    public string AnalystConnectionString(string database) =>
+        $"Host=127.0.0.1;Port={Port};Username={ClusterSecurity.AnalystRole};Password={security.Password(ClusterSecurity.AnalystRole)};Database={database};Pooling=false";
 
     public async Task<string> EnsureRunningAsync(string database, CancellationToken cancellationToken)
     {
@@ -54,6 +61,7 @@ public sealed class EmbeddedPostgres
         // Serialise concurrent starts (two services, two test processes) on one cluster folder.
         await using (var gate = await AcquireStartLockAsync(cancellationToken))
         {
+            await security.SecureFilesAsync(paths => IsRoot ? RunRawAsync("chown", ["postgres:postgres", .. paths], cancellationToken) : Task.CompletedTask);
             if (!File.Exists(Path.Combine(DataDirectory, "PG_VERSION")))
             {
                 await InitAsync(cancellationToken);
@@ -69,6 +77,14 @@ public sealed class EmbeddedPostgres
                 logger.LogInformation("Starting the private PostgreSQL cluster in {Folder} on 127.0.0.1:{Port}", root, Port);
                 await RunAsync("pg_ctl", ["-D", DataDirectory, "-l", Path.Combine(root, "postgres.log"), "-w", "-t", "60", "start"], cancellationToken);
                 StartedHere = true;
+            }
+
+            // A trusting cluster still lets the superuser in without a password: set every password, then close the door.
+            var upgrade = ClusterSecurity.TrustsAnyone(DataDirectory);
+            await security.SetRolesAsync(AdminConnectionString, cancellationToken);
+            if (upgrade)
+            {
+                await UpgradeAsync(cancellationToken);
             }
 
             await EnsureDatabaseAsync(database, cancellationToken);
@@ -110,23 +126,34 @@ public sealed class EmbeddedPostgres
         Process.Start(start)?.Dispose();
     }
 
-    /// <summary>Creates the application role and a database it owns, if missing.</summary>
+    /// <summary>
+    /// A cluster made before passwords: trusted every local user, its socket in the open folder. Its roles now have
+    /// passwords; pg_hba.conf asks for them from the reload on; the socket moves to the closed directory at the next
+    /// start (at once when this process started the cluster; meanwhile the old socket's folder is closed).
+    /// </summary>
+    private async Task UpgradeAsync(CancellationToken cancellationToken)
+    {
+        logger.LogWarning("The private PostgreSQL cluster in {Folder} trusted every local user; switching it to passwords (files *.password there)", root);
+        ClusterSecurity.WriteHba(DataDirectory);
+        await File.AppendAllTextAsync(Path.Combine(DataDirectory, "postgresql.conf"), security.Settings, cancellationToken);
+        await RunAsync("pg_ctl", ["-D", DataDirectory, "reload"], cancellationToken);
+        if (StartedHere)
+        {
+            await RunAsync("pg_ctl", ["-D", DataDirectory, "-l", Path.Combine(root, "postgres.log"), "-m", "fast", "-w", "-t", "60", "restart"], cancellationToken);
+        }
+    }
+
+    /// <summary>Creates a database owned by the application role, if missing.</summary>
     public async Task EnsureDatabaseAsync(string database, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(AdminConnectionString);
         await connection.OpenAsync(cancellationToken);
-        await using (var role = new NpgsqlCommand(
-            $"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{AppRole}') THEN CREATE ROLE {AppRole} LOGIN CREATEROLE; END IF; END $$;", connection))
-        {
-            await role.ExecuteNonQueryAsync(cancellationToken);
-        }
-
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
         exists.Parameters.AddWithValue("name", database);
         if (await exists.ExecuteScalarAsync(cancellationToken) is null)
         {
             var quoted = "\"" + database.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {quoted} OWNER {AppRole} TEMPLATE template0 ENCODING 'UTF8'", connection);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {quoted} OWNER {ClusterSecurity.AppRole} TEMPLATE template0 ENCODING 'UTF8'", connection);
             try
             {
                 await create.ExecuteNonQueryAsync(cancellationToken);
@@ -140,23 +167,18 @@ public sealed class EmbeddedPostgres
     private async Task InitAsync(CancellationToken cancellationToken)
     {
         logger.LogInformation("Creating a private PostgreSQL cluster in {Folder}", root);
-        if (IsRoot)
-        {
-            await RunRawAsync("chown", ["postgres:postgres", root], cancellationToken);
-        }
-
         if (Directory.Exists(DataDirectory))
         {
             // A half-made cluster from an interrupted init: start again.
             Directory.Delete(DataDirectory, recursive: true);
         }
 
-        await RunAsync("initdb", ["-D", DataDirectory, "--encoding=UTF8", "--locale=C.UTF-8", "-U", "postgres", "--auth=trust"], cancellationToken);
+        await RunAsync("initdb", ["-D", DataDirectory, "--encoding=UTF8", "--locale=C.UTF-8", "-U", ClusterSecurity.Superuser, .. security.InitdbArguments], cancellationToken);
         var port = FreePort();
         var settings = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"port = {port}")
             .AppendLine("listen_addresses = '127.0.0.1'")
-            .AppendLine(CultureInfo.InvariantCulture, $"unix_socket_directories = '{root}'")
+            .Append(security.Settings)
             .AppendLine("max_connections = 300")
             .AppendLine("timezone = 'UTC'");
         if (options.Unsafe)

@@ -5,21 +5,34 @@ namespace WuzhongCollector.Service.Database;
 
 /// <summary>
 /// Applies the numbered scripts in Database/Schema once each, in order. Instances starting together are
-/// serialised by an advisory lock, so no script runs twice.
+/// serialised by a lock on the script table, so no script runs twice. Not an advisory lock: any role that may
+/// connect, the analysts' included, can take any advisory key and hold it, and every start-up would wait for it.
+/// The table lock's mode needs the owner's privileges and does not conflict with the analysts' reads.
 /// </summary>
 public static class SchemaMigrator
 {
-    private const long LockKey = 0x57757A686F6E67; // "Wuzhong"
-
     /// <summary>Applies every script not applied yet; with <c>before</c>, only those whose names sort before it (tests build an older schema to upgrade).</summary>
     public static async Task MigrateAsync(NpgsqlDataSource dataSource, ILogger logger, CancellationToken cancellationToken, string? before = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "CREATE TABLE IF NOT EXISTS schema_script (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())", cancellationToken: cancellationToken));
+        }
+        catch (PostgresException)
+        {
+            // IF NOT EXISTS is not atomic: an instance creating the table at the same moment makes this one fail on
+            // the table, its row type or its index (42P07, 42710, 23505). Whatever the code, the table is there now.
+            if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT to_regclass('schema_script') IS NULL", cancellationToken: cancellationToken)))
+            {
+                throw;
+            }
+        }
+
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@LockKey)", new { LockKey }, transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(
-            "CREATE TABLE IF NOT EXISTS schema_script (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
-            transaction: transaction, cancellationToken: cancellationToken));
+        // Conflicts with itself and with writes, not with reads; only the table's owner may take it.
+        await connection.ExecuteAsync(new CommandDefinition("LOCK TABLE schema_script IN SHARE ROW EXCLUSIVE MODE", transaction: transaction, cancellationToken: cancellationToken));
         var applied = (await connection.QueryAsync<string>(new CommandDefinition("SELECT name FROM schema_script", transaction: transaction, cancellationToken: cancellationToken))).ToHashSet();
 
         var assembly = typeof(SchemaMigrator).Assembly;

@@ -1,7 +1,6 @@
-using System.Data;
-using System.Text;
+using System.ComponentModel.DataAnnotations;
 using MiniExcelLibs;
-using Sylvan.Data.Csv;
+using WuzhongCollector.Service.Web;
 
 namespace WuzhongCollector.Service.Plan;
 
@@ -19,24 +18,15 @@ public static class ExportApi
     }
 
     private static async Task<IResult> ObservationsAsync(PlanReader reader, CancellationToken cancellationToken,
-        string format = "xlsx", string layout = "long", string lang = "zh", string? indicators = null, string area = PlanReport.PlanArea, DateTimeOffset? asOf = null)
+        [AllowedValues("csv", "xlsx")] string format = "xlsx", [AllowedValues("long", "sheets")] string layout = "long", [AllowedValues("zh", "en")] string lang = "zh",
+        [MaxLength(4000)] string? indicators = null, string area = PlanReport.PlanArea, AsOf? asOf = null)
     {
-        if (Check(format, lang) is { } bad)
-        {
-            return bad;
-        }
-
-        if (layout is not ("long" or "sheets"))
-        {
-            return Results.Problem($"layout: '{layout}' is not long or sheets", statusCode: 400);
-        }
-
         if (layout == "sheets" && format == "csv")
         {
             return Results.Problem("layout=sheets needs format=xlsx: a CSV file has one table", statusCode: 400);
         }
 
-        var report = await reader.ReadAsync(area, asOf, cancellationToken);
+        var report = await reader.ReadAsync(area, asOf?.Value, cancellationToken);
         var wanted = indicators?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
         var unknown = wanted?.Where(code => report.Find(code) is null).ToList();
         if (unknown is { Count: > 0 })
@@ -50,7 +40,7 @@ public static class ExportApi
         if (layout == "long")
         {
             var table = ExportTables.Observations(selected, area, chinese);
-            return format == "csv" ? await CsvAsync(table, name, cancellationToken) : await XlsxAsync(table, name, cancellationToken);
+            return format == "csv" ? await CsvAnswer.FileAsync(table, name + ".csv", cancellationToken) : await XlsxAsync(table, name, cancellationToken);
         }
 
         var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { chinese ? "指标" : "indicators" };
@@ -68,35 +58,12 @@ public static class ExportApi
     }
 
     private static async Task<IResult> ProgressAsync(PlanReader reader, CancellationToken cancellationToken,
-        string format = "xlsx", string lang = "zh", string area = PlanReport.PlanArea, DateTimeOffset? asOf = null)
+        [AllowedValues("csv", "xlsx")] string format = "xlsx", [AllowedValues("zh", "en")] string lang = "zh", string area = PlanReport.PlanArea, AsOf? asOf = null)
     {
-        if (Check(format, lang) is { } bad)
-        {
-            return bad;
-        }
-
-        var report = await reader.ReadAsync(area, asOf, cancellationToken);
+        var report = await reader.ReadAsync(area, asOf?.Value, cancellationToken);
         var table = ExportTables.Progress(report, lang == "zh");
         var name = $"wuzhong-progress-{area}";
-        return format == "csv" ? await CsvAsync(table, name, cancellationToken) : await XlsxAsync(table, name, cancellationToken);
-    }
-
-    private static IResult? Check(string format, string lang) =>
-        format is not ("csv" or "xlsx") ? Results.Problem($"format: '{format}' is not csv or xlsx", statusCode: 400)
-        : lang is not ("zh" or "en") ? Results.Problem($"lang: '{lang}' is not zh or en", statusCode: 400)
-        : null;
-
-    private static async Task<IResult> CsvAsync(DataTable table, string name, CancellationToken cancellationToken)
-    {
-        var buffer = new MemoryStream();
-        // A BOM, so Excel opens the Chinese text as UTF-8.
-        await using (var writer = new StreamWriter(buffer, new UTF8Encoding(true), leaveOpen: true))
-        await using (var csv = CsvDataWriter.Create(writer))
-        {
-            await csv.WriteAsync(table.CreateDataReader(), cancellationToken);
-        }
-
-        return Results.File(buffer.ToArray(), "text/csv; charset=utf-8", name + ".csv");
+        return format == "csv" ? await CsvAnswer.FileAsync(table, name + ".csv", cancellationToken) : await XlsxAsync(table, name, cancellationToken);
     }
 
     private static async Task<IResult> XlsxAsync(object sheets, string name, CancellationToken cancellationToken)

@@ -5,11 +5,15 @@ using WuzhongCollector.Core.Progress;
 using WuzhongCollector.Core.Quality;
 using WuzhongCollector.Core.Reporting;
 using WuzhongCollector.Service.Sources;
+using WuzhongCollector.Service.Web;
 
 namespace WuzhongCollector.Service.Plan;
 
-/// <summary>Reads the current figures and judges every indicator with the Core rules: the one path to a <see cref="PlanReport"/>.</summary>
-public sealed class PlanReader(NpgsqlDataSource dataSource, SourceRegistry registry, MonitoringSettings settings, ReportingPlan reporting, TimeProvider timeProvider)
+/// <summary>
+/// Reads the current figures and judges every indicator with the Core rules: the one path to a <see cref="PlanReport"/>.
+/// Reads on its own go through the readers' pool; the worker passes its own connection.
+/// </summary>
+public sealed class PlanReader([FromKeyedServices(ReaderLimits.DataSource)] NpgsqlDataSource dataSource, SourceRegistry registry, MonitoringSettings settings, ReportingPlan reporting, TimeProvider timeProvider)
 {
     private readonly FreshnessReport.Horizon horizon = new(settings.PlanEndYear,
         reporting.Settings.Assignments.ToDictionary(a => a.Indicator.Code, a => a.Rule, StringComparer.Ordinal));

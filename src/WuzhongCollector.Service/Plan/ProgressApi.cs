@@ -1,5 +1,6 @@
 using WuzhongCollector.Core.Progress;
 using WuzhongCollector.Service.Caching;
+using WuzhongCollector.Service.Web;
 
 namespace WuzhongCollector.Service.Plan;
 
@@ -22,11 +23,11 @@ public static class ProgressApi
     private static DateOnly? TodayUnless(DateTimeOffset? asOf, TimeProvider time) => asOf is null ? FreshnessReport.DateInChina(time.GetUtcNow()) : null;
 
     private static Task<IResult> ListAsync(HttpContext http, PlanReader reader, FreshnessMetrics metrics, AnswerCache cache, TimeProvider time, CancellationToken cancellationToken,
-        string area = PlanReport.PlanArea, DateTimeOffset? asOf = null) =>
-        cache.AnswerAsync(http, AnswerCache.Key("progress", area, asOf, TodayUnless(asOf, time)), asOf, AnswerFormat.Json, async (body, ct) =>
+        string area = PlanReport.PlanArea, AsOf? asOf = null) =>
+        cache.AnswerAsync(http, AnswerCache.Key("progress", area, asOf?.Value, TodayUnless(asOf?.Value, time)), asOf?.Value, AnswerFormat.Json, async (body, ct) =>
         {
-            var report = await reader.ReadAsync(area, asOf, ct);
-            if (asOf is null)
+            var report = await reader.ReadAsync(area, asOf?.Value, ct);
+            if (asOf?.Value is null)
             {
                 metrics.Update(report.Freshness);
             }
@@ -43,10 +44,10 @@ public static class ProgressApi
         }, cancellationToken);
 
     private static Task<IResult> GetAsync(string code, HttpContext http, PlanReader reader, AnswerCache cache, TimeProvider time, CancellationToken cancellationToken,
-        string area = PlanReport.PlanArea, DateTimeOffset? asOf = null) =>
-        cache.AnswerAsync(http, AnswerCache.Key("progress-indicator", code, area, asOf, TodayUnless(asOf, time)), asOf, AnswerFormat.Json, async (body, ct) =>
+        string area = PlanReport.PlanArea, AsOf? asOf = null) =>
+        cache.AnswerAsync(http, AnswerCache.Key("progress-indicator", code, area, asOf?.Value, TodayUnless(asOf?.Value, time)), asOf?.Value, AnswerFormat.Json, async (body, ct) =>
         {
-            var report = await reader.ReadAsync(area, asOf, ct);
+            var report = await reader.ReadAsync(area, asOf?.Value, ct);
             if (report.Find(code) is not { } indicator)
             {
                 return Results.Problem($"no indicator '{code}'", statusCode: 404);
@@ -57,11 +58,11 @@ public static class ProgressApi
         }, cancellationToken);
 
     private static Task<IResult> FreshnessAsync(HttpContext http, PlanReader reader, FreshnessMetrics metrics, AnswerCache cache, TimeProvider time, CancellationToken cancellationToken,
-        DateTimeOffset? asOf = null) =>
-        cache.AnswerAsync(http, AnswerCache.Key("freshness", asOf, TodayUnless(asOf, time)), asOf, AnswerFormat.Json, async (body, ct) =>
+        AsOf? asOf = null) =>
+        cache.AnswerAsync(http, AnswerCache.Key("freshness", asOf?.Value, TodayUnless(asOf?.Value, time)), asOf?.Value, AnswerFormat.Json, async (body, ct) =>
         {
-            var report = await reader.ReadAsync(PlanReport.PlanArea, asOf, ct);
-            if (asOf is null)
+            var report = await reader.ReadAsync(PlanReport.PlanArea, asOf?.Value, ct);
+            if (asOf?.Value is null)
             {
                 metrics.Update(report.Freshness);
             }
@@ -70,7 +71,7 @@ public static class ProgressApi
             await cache.WriteJsonAsync(body, new
             {
                 today = f.Today,
-                asOf,
+                asOf = asOf?.Value,
                 staleSources = f.Sources.Count(s => s.State?.Stale == true),
                 staleIndicators = f.StaleIndicators,
                 sources = f.Sources.Select(s => new

@@ -59,11 +59,13 @@ public sealed class ProgressSnapshot(PlanReader reader, SourceRegistry registry,
     /// Runs of different sources commit in parallel. Each indicator's rows have one writer at a time, held to the
     /// end of its transaction, so the next writer reads the figures this one commits (read committed takes a fresh
     /// snapshot per statement): the last writer of an indicator wins with all of its figures. Locks are taken in
-    /// code order, so two runs never deadlock.
+    /// code order, so two runs never deadlock. Row locks on indicator, not advisory locks: any role may take an
+    /// advisory key, the analysts' too, and so hold every run's commit; NO KEY UPDATE needs the service's UPDATE
+    /// right and does not conflict with the key-share locks that inserting figures takes.
     /// </summary>
     private static Task<int> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<Indicator> indicators, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
-            "SELECT pg_advisory_xact_lock(hashtext('progress:' || code)) FROM (SELECT unnest(@codes) AS code ORDER BY 1) c",
+            "SELECT 1 FROM indicator WHERE code = ANY(@codes) ORDER BY code FOR NO KEY UPDATE",
             new { codes = indicators.Select(i => i.Code).ToArray() }, transaction, cancellationToken: cancellationToken));
 
     private static async Task ReplaceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<IndicatorReport> reports,

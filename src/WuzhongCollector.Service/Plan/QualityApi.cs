@@ -1,3 +1,7 @@
+using System.ComponentModel.DataAnnotations;
+using WuzhongCollector.Core.Quality;
+using WuzhongCollector.Service.Web;
+
 namespace WuzhongCollector.Service.Plan;
 
 /// <summary>The follow-up list: current figures that broke a range rule or stand out as outliers. Flagged, never dropped.</summary>
@@ -11,9 +15,9 @@ public static class QualityApi
     }
 
     private static async Task<IResult> ListFlagsAsync(PlanReader reader, CancellationToken cancellationToken,
-        string area = PlanReport.PlanArea, DateTimeOffset? asOf = null, string? rule = null)
+        string area = PlanReport.PlanArea, AsOf? asOf = null, [AllowedValues(QualityFlag.Range, QualityFlag.Outlier)] string? rule = null)
     {
-        var report = await reader.ReadAsync(area, asOf, cancellationToken);
+        var report = await reader.ReadAsync(area, asOf?.Value, cancellationToken);
         var rows = report.Indicators
             .SelectMany(i => i.Figures.SelectMany(f => f.Flags.Select(flag => (i.Indicator, Figure: f, Flag: flag))))
             .Where(x => rule is null || x.Flag.Rule == rule)

@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using WuzhongCollector.Service.Web;
 
 namespace WuzhongCollector.Service.Plan;
 
@@ -58,8 +59,8 @@ public static class RevisionsApi
         ORDER BY k.period_end, k.period_type, k.period, k.recorded_at, k.source_id, k.vintage
         """;
 
-    private static async Task<IResult> ListAsync(string code, NpgsqlDataSource db, CancellationToken cancellationToken,
-        string area = PlanReport.PlanArea, string? period = null, DateTimeOffset? asOf = null)
+    private static async Task<IResult> ListAsync(string code, [FromKeyedServices(ReaderLimits.DataSource)] NpgsqlDataSource db, CancellationToken cancellationToken,
+        string area = PlanReport.PlanArea, string? period = null, AsOf? asOf = null)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var unit = await connection.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT unit FROM indicator WHERE code = @code", new { code }, cancellationToken: cancellationToken));
@@ -68,7 +69,7 @@ public static class RevisionsApi
             return Results.Problem($"no indicator '{code}'", statusCode: 404);
         }
 
-        var rows = await connection.QueryAsync<VintageRow>(new CommandDefinition(VintagesSql, new { code, area, period, asOf = asOf?.ToUniversalTime() }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<VintageRow>(new CommandDefinition(VintagesSql, new { code, area, period, asOf = asOf?.Value?.ToUniversalTime() }, cancellationToken: cancellationToken));
 
         var periods = rows.GroupBy(r => r.Period).Select(g => new
         {
@@ -81,7 +82,7 @@ public static class RevisionsApi
                 r.PayloadSha256, r.Location,
             }),
         });
-        return Results.Ok(new { indicator = code, unit, area, asOf, rule = PriorityRule, periods });
+        return Results.Ok(new { indicator = code, unit, area, asOf = asOf?.Value, rule = PriorityRule, periods });
     }
 
     private static DateTime Utc(DateTime time) => DateTime.SpecifyKind(time, DateTimeKind.Utc);

@@ -1,8 +1,9 @@
+using System.ComponentModel.DataAnnotations;
 using Dapper;
 using Npgsql;
-using Sylvan.Data.Csv;
 using WuzhongCollector.Core.Normalisation;
 using WuzhongCollector.Service.Caching;
+using WuzhongCollector.Service.Web;
 
 namespace WuzhongCollector.Service.Query;
 
@@ -33,7 +34,7 @@ public static class QueryApi
             ORDER BY period_end DESC, period_type = 'year' DESC LIMIT 1) l ON true
         """;
 
-    private static Task<IResult> ListIndicatorsAsync(HttpContext http, NpgsqlDataSource db, AnswerCache cache, CancellationToken cancellationToken, string area = "320506") =>
+    private static Task<IResult> ListIndicatorsAsync(HttpContext http, [FromKeyedServices(ReaderLimits.DataSource)] NpgsqlDataSource db, AnswerCache cache, CancellationToken cancellationToken, string area = "320506") =>
         cache.AnswerAsync(http, AnswerCache.Key("indicators", area), null, AnswerFormat.Json, async (body, ct) =>
         {
             await using var connection = await db.OpenConnectionAsync(ct);
@@ -42,7 +43,7 @@ public static class QueryApi
             return null;
         }, cancellationToken);
 
-    private static Task<IResult> GetIndicatorAsync(string code, HttpContext http, NpgsqlDataSource db, AnswerCache cache, CancellationToken cancellationToken, string area = "320506") =>
+    private static Task<IResult> GetIndicatorAsync(string code, HttpContext http, [FromKeyedServices(ReaderLimits.DataSource)] NpgsqlDataSource db, AnswerCache cache, CancellationToken cancellationToken, string area = "320506") =>
         cache.AnswerAsync(http, AnswerCache.Key("indicator", code, area), null, AnswerFormat.Json, async (body, ct) =>
         {
             await using var connection = await db.OpenConnectionAsync(ct);
@@ -79,8 +80,8 @@ public static class QueryApi
         ORDER BY area_code, period_end, period_type, period
         """;
 
-    private static async Task<IResult> GetSeriesAsync(string code, HttpContext http, NpgsqlDataSource db, AnswerCache cache, CancellationToken cancellationToken,
-        string? area = null, string? from = null, string? to = null, DateTimeOffset? asOf = null, string? format = null)
+    private static async Task<IResult> GetSeriesAsync(string code, HttpContext http, [FromKeyedServices(ReaderLimits.DataSource)] NpgsqlDataSource db, AnswerCache cache, CancellationToken cancellationToken,
+        string? area = null, string? from = null, string? to = null, AsOf? asOf = null, [AllowedValues("json", "csv")] string? format = null)
     {
         DateOnly? fromDate = null, toDate = null;
         if (from is not null)
@@ -104,8 +105,8 @@ public static class QueryApi
         }
 
         var csv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase);
-        var key = AnswerCache.Key("series", code, area, fromDate, toDate, asOf, csv);
-        return await cache.AnswerAsync(http, key, asOf, csv ? AnswerFormat.Csv($"{code}.csv") : AnswerFormat.Json, async (body, ct) =>
+        var key = AnswerCache.Key("series", code, area, fromDate, toDate, asOf?.Value, csv);
+        return await cache.AnswerAsync(http, key, asOf?.Value, csv ? AnswerFormat.Csv($"{code}.csv") : AnswerFormat.Json, async (body, ct) =>
         {
             await using var connection = await db.OpenConnectionAsync(ct);
             var unit = await connection.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT unit FROM indicator WHERE code = @code", new { code }, cancellationToken: ct));
@@ -115,23 +116,21 @@ public static class QueryApi
             }
 
             // Npgsql writes timestamptz from UTC offsets only; asOf=…+08:00 is the same instant.
-            var args = new { code, area, asOf = asOf?.ToUniversalTime(), fromDate, toDate, unit };
+            var args = new { code, area, asOf = asOf?.Value?.ToUniversalTime(), fromDate, toDate, unit };
             if (csv)
             {
                 await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(SeriesSql, args, cancellationToken: ct));
-                await using var writer = new StreamWriter(body, new System.Text.UTF8Encoding(true), leaveOpen: true);
-                await using var csvWriter = CsvDataWriter.Create(writer);
-                await csvWriter.WriteAsync(reader, ct);
+                await CsvAnswer.WriteAsync(body, await CsvAnswer.ReadAsync(reader, ct), ct);
                 return null;
             }
 
             var rows = await connection.QueryAsync<SeriesPoint>(new CommandDefinition(SeriesSql, args, cancellationToken: ct));
-            await cache.WriteJsonAsync(body, new { indicator = code, unit, area, asOf, points = rows }, ct);
+            await cache.WriteJsonAsync(body, new { indicator = code, unit, area, asOf = asOf?.Value, points = rows }, ct);
             return null;
         }, cancellationToken);
     }
 
-    private static async Task<IResult> ListSourcesAsync(NpgsqlDataSource db, CancellationToken cancellationToken)
+    private static async Task<IResult> ListSourcesAsync([FromKeyedServices(ReaderLimits.DataSource)] NpgsqlDataSource db, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync(new CommandDefinition("""
@@ -148,7 +147,7 @@ public static class QueryApi
         return Results.Ok(rows);
     }
 
-    private static async Task<IResult> ListRunsAsync(NpgsqlDataSource db, CancellationToken cancellationToken, string? source = null, int limit = 100)
+    private static async Task<IResult> ListRunsAsync([FromKeyedServices(ReaderLimits.DataSource)] NpgsqlDataSource db, CancellationToken cancellationToken, string? source = null, [Range(1, 1000)] int limit = 100)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync(new CommandDefinition("""
@@ -157,11 +156,11 @@ public static class QueryApi
                    rows_read AS "rowsRead", stored, unchanged, rejected, missing, skipped
             FROM run WHERE (@source::text IS NULL OR source_id = @source)
             ORDER BY started_at DESC, id DESC LIMIT @limit
-            """, new { source, limit = Math.Clamp(limit, 1, 1000) }, cancellationToken: cancellationToken));
+            """, new { source, limit }, cancellationToken: cancellationToken));
         return Results.Ok(rows);
     }
 
-    private static async Task<IResult> ListRejectsAsync(long id, NpgsqlDataSource db, CancellationToken cancellationToken)
+    private static async Task<IResult> ListRejectsAsync(long id, [FromKeyedServices(ReaderLimits.DataSource)] NpgsqlDataSource db, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync(new CommandDefinition(

@@ -14,7 +14,8 @@ public sealed class CollectorAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    IOptions<SecurityOptions> security) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder)
+    IOptions<SecurityOptions> security,
+    LoginThrottle throttle) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder)
 {
     public const string SchemeName = "Collector";
     public const string Challenge = "Basic realm=\"WuzhongCollector\", charset=\"UTF-8\"";
@@ -26,7 +27,7 @@ public sealed class CollectorAuthenticationHandler(
         {
             var token = header["Bearer ".Length..].Trim();
             var match = security.Value.Tokens.FirstOrDefault(t => PasswordHashes.TokenMatches(t.Sha256, token));
-            return Task.FromResult(match is null ? AuthenticateResult.Fail("unknown token") : Success("token:" + match.Name, match.Role, match.Department));
+            return Task.FromResult(match is null ? Failed(null, "unknown token") : Success("token:" + match.Name, match.Role, match.Department));
         }
 
         if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
@@ -38,13 +39,13 @@ public sealed class CollectorAuthenticationHandler(
             }
             catch (FormatException)
             {
-                return Task.FromResult(AuthenticateResult.Fail("malformed Basic credentials"));
+                return Task.FromResult(Failed(null, "malformed Basic credentials"));
             }
 
             var colon = decoded.IndexOf(':', StringComparison.Ordinal);
             var (name, password) = colon < 0 ? (decoded, string.Empty) : (decoded[..colon], decoded[(colon + 1)..]);
             var user = security.Value.Users.FirstOrDefault(u => string.Equals(u.Name, name, StringComparison.Ordinal));
-            return Task.FromResult(PasswordHashes.Verify(user?.PasswordHash, password) ? Success(user!.Name, user.Role, user.Department) : AuthenticateResult.Fail("wrong user name or password"));
+            return Task.FromResult(PasswordHashes.Verify(user?.PasswordHash, password) ? Success(user!.Name, user.Role, user.Department) : Failed(name, user is null ? "unknown user" : "wrong password"));
         }
 
         return Task.FromResult(AuthenticateResult.NoResult());
@@ -55,6 +56,12 @@ public sealed class CollectorAuthenticationHandler(
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = Challenge;
         return Task.CompletedTask;
+    }
+
+    private AuthenticateResult Failed(string? user, string reason)
+    {
+        throttle.Failed(Context, user, reason);
+        return AuthenticateResult.Fail(reason);
     }
 
     private AuthenticateResult Success(string name, string role, string? department) =>

@@ -17,7 +17,7 @@ public sealed class DashboardAccess(IOptions<SecurityOptions> security) : IDashb
     public async Task<bool> AuthorizeAsync(DashboardContext context)
     {
         var http = context.GetHttpContext();
-        if (security.Value.LocalDashboardAccess && IsLocal(http.Connection))
+        if (security.Value.LocalDashboardAccess && IsLocal(http))
         {
             http.Items[RoleKey] = Roles.Admin;
             return true;
@@ -38,9 +38,16 @@ public sealed class DashboardAccess(IOptions<SecurityOptions> security) : IDashb
     public static bool IsReadOnly(DashboardContext context) => context.GetHttpContext().Items[RoleKey] as string != Roles.Admin;
 
     /// <summary>
-    /// Local means the caller is this machine: a loopback address, or our own address. Behind a trusted proxy
-    /// the forwarded-headers middleware has already replaced the proxy's address with the client's.
+    /// Local means the caller is this machine (a loopback address; behind a trusted proxy the forwarded-headers
+    /// middleware has already put the client's address there) and it asked for a loopback name. A browser sends
+    /// the name it resolved: a page whose own name an attacker's DNS turned into 127.0.0.1 (DNS rebinding) asks
+    /// for that name, and gets no local access.
     /// </summary>
-    public static bool IsLocal(ConnectionInfo connection) =>
-        connection.RemoteIpAddress is { } remote && (IPAddress.IsLoopback(remote) || remote.Equals(connection.LocalIpAddress));
+    public static bool IsLocal(HttpContext http) =>
+        http.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote)
+        && IsLoopbackName(http.Request.Host.Host);
+
+    private static bool IsLoopbackName(string host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+        || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
 using Microsoft.Extensions.Options;
 
@@ -25,6 +26,14 @@ public sealed class SecurityOptions
     /// otherwise every proxied request comes from 127.0.0.1 and looks local. <value>The default is none.</value>
     /// </summary>
     public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>Failed logins (wrong password, unknown user or token) a client address may make per <see cref="FailedLoginWindow"/> before its logins get 429. <value>The default is 10.</value></summary>
+    [Range(1, 10_000)]
+    public int FailedLoginLimit { get; set; } = 10;
+
+    /// <summary>The window of <see cref="FailedLoginLimit"/>. <value>The default is 1 minute.</value></summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan FailedLoginWindow { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 public sealed class UserOptions

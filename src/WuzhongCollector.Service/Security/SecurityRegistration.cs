@@ -1,9 +1,13 @@
 using System.Net;
 using Hangfire;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using WuzhongCollector.Service.Reporting;
+using WuzhongCollector.Service.Web;
 
 namespace WuzhongCollector.Service.Security;
 
@@ -12,27 +16,36 @@ public static class SecurityRegistration
     public const string ReadPolicy = "collector-read";
     public const string AdminPolicy = "collector-admin";
 
+    /// <summary>The key of the dashboard's <see cref="JobStorage"/>, which reads through a connection pool of its own.</summary>
+    public const string DashboardStorage = "dashboard";
+
     public static IServiceCollection AddCollectorSecurity(this IServiceCollection services)
     {
-        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.SectionName).ValidateOnStart();
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>();
         services.AddAuthentication(CollectorAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, CollectorAuthenticationHandler>(CollectorAuthenticationHandler.SchemeName, null)
             .AddCookie(ReportLogin.CookieScheme, ReportLogin.ConfigureCookie);
-        services.AddAntiforgery(o =>
-        {
-            o.Cookie.Name = "wuzhong.antiforgery";
-            o.Cookie.SameSite = SameSiteMode.Strict;
-        });
         services.AddAuthorizationBuilder()
             .AddPolicy(ReadPolicy, p => p.RequireRole(Roles.Admin, Roles.ReadOnly))
             .AddPolicy(AdminPolicy, p => p.RequireRole(Roles.Admin));
         services.AddSingleton<DashboardAccess>();
+        services.AddSingleton<LoginThrottle>();
+
+        // Hangfire's dashboard checks antiforgery tokens once the service is registered. The key ring that signs them
+        // lives in PostgreSQL under one application name, so every instance on the database accepts the others' tokens.
+        services.AddDataProtection().SetApplicationName("WuzhongCollector");
+        services.AddOptions<KeyManagementOptions>().Configure<NpgsqlDataSource>((o, db) => o.XmlRepository = new DataProtectionKeyStore(db));
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "WuzhongCollector.Antiforgery";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+        });
         return services;
     }
 
-    /// <summary>Forwarded headers from trusted proxies only, then authentication; before anything that checks who is calling.</summary>
-    public static WebApplication UseCollectorSecurity(this WebApplication app)
+    /// <summary>Forwarded headers from trusted proxies only; before anything that looks at who is calling.</summary>
+    public static WebApplication UseTrustedForwardedHeaders(this WebApplication app)
     {
         var security = app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value;
         if (security.TrustedProxies.Count > 0)
@@ -49,10 +62,12 @@ public static class SecurityRegistration
             app.UseForwardedHeaders(forwarded);
         }
 
-        app.UseAuthentication();
-        app.UseAuthorization();
-        // Form posts (the department's report and its login) carry an antiforgery token; the middleware checks it.
-        app.UseAntiforgery();
+        return app;
+    }
+
+    public static WebApplication UseLoginThrottle(this WebApplication app)
+    {
+        app.Use(app.Services.GetRequiredService<LoginThrottle>().CheckAsync);
         return app;
     }
 
@@ -64,14 +79,17 @@ public static class SecurityRegistration
             AsyncAuthorization = [app.Services.GetRequiredService<DashboardAccess>()],
             IsReadOnlyFunc = DashboardAccess.IsReadOnly,
             DisplayStorageConnectionString = false,
-        });
+        }, app.Services.GetRequiredKeyedService<JobStorage>(DashboardStorage));
         return app;
     }
 
-    /// <summary>A group for read endpoints: open, or for users and tokens of either role, as Security:OpenReadApi says.</summary>
+    /// <summary>
+    /// A group for read endpoints: open, or for users and tokens of either role, as Security:OpenReadApi says; their
+    /// parameters are checked by <see cref="ApiParameters"/>.
+    /// </summary>
     public static RouteGroupBuilder MapReadEndpoints(this WebApplication app)
     {
-        var group = app.MapGroup(string.Empty);
+        var group = app.MapGroup(string.Empty).WithParameterChecks();
         if (!app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.OpenReadApi)
         {
             group.RequireAuthorization(ReadPolicy);

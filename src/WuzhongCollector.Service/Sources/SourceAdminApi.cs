@@ -1,5 +1,6 @@
 using Hangfire;
 using WuzhongCollector.Service.Security;
+using WuzhongCollector.Service.Web;
 
 namespace WuzhongCollector.Service.Sources;
 
@@ -10,7 +11,7 @@ public static class SourceAdminApi
 
     public static IEndpointRouteBuilder MapSourceAdminApi(this IEndpointRouteBuilder app, RouteGroupBuilder read)
     {
-        var admin = app.MapGroup("/api/sources/{id}").WithTags("Admin").RequireAuthorization(SecurityRegistration.AdminPolicy);
+        var admin = app.MapGroup("/api/sources/{id}").WithTags("Admin").RequireAuthorization(SecurityRegistration.AdminPolicy).WithParameterChecks();
         admin.MapPost("/pause", PauseAsync).WithSummary("Pause a source's schedule, with a reason; it stays visible (admin token)");
         admin.MapPost("/resume", ResumeAsync).WithSummary("Lift a CLI, API or automatic pause (admin token)");
         admin.MapPost("/trigger", Trigger).WithSummary("Run a source now, outside its schedule (admin token)");

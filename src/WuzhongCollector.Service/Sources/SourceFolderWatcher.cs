@@ -84,7 +84,8 @@ public sealed class SourceFolderWatcher(
 
     /// <summary>
     /// A safety net for lost change events (an overflowed inotify queue, a network share): compares the
-    /// folder's names, sizes and times every poll interval and signals a reload when they differ.
+    /// folder's names, sizes and times every poll interval and signals a reload when they differ. Each poll also
+    /// restores recurring jobs removed outside the service.
     /// </summary>
     private async Task PollAsync(Action<string?> signal, CancellationToken stoppingToken)
     {
@@ -100,6 +101,8 @@ public sealed class SourceFolderWatcher(
                     last = now;
                     signal(null);
                 }
+
+                await RestoreRemovedJobsAsync(stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -111,6 +114,24 @@ public sealed class SourceFolderWatcher(
         .Where(f => SourceRegistry.IsSourceFile(f.Name))
         .OrderBy(f => f.Name, StringComparer.Ordinal)
         .Select(f => $"{f.Name}:{f.Length}:{f.LastWriteTimeUtc.Ticks}"));
+
+    private async Task RestoreRemovedJobsAsync(CancellationToken cancellationToken)
+    {
+        if (!collectorOptions.Value.RunScheduler)
+        {
+            return;
+        }
+
+        try
+        {
+            await sync.RestoreRemovedJobsAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The next poll tries again; the poll loop must survive a database that is away.
+            logger.LogWarning(ex, "Checking for recurring jobs removed outside the service failed");
+        }
+    }
 
     public async Task ReloadAsync(CancellationToken cancellationToken)
     {

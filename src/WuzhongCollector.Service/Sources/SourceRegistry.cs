@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using WuzhongCollector.Core.Catalogue;
 using WuzhongCollector.Core.Sources;
 
@@ -10,15 +11,31 @@ namespace WuzhongCollector.Service.Sources;
 /// </summary>
 public sealed class SourceRegistry
 {
+    /// <summary>
+    /// Files whose read did not finish in time (a named pipe blocks until someone writes to it; a network share can
+    /// hang), with the size and time they had then: they are reported and not read again until they change, so one
+    /// such file costs one timeout, not one per reload.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, string> StuckFiles = new(StringComparer.Ordinal);
+
     private readonly Lock gate = new();
     private readonly string sourcesFolder;
+    private readonly Func<SourceChecks?> checks;
+    private readonly TimeSpan fileTimeout;
     private readonly Func<string, string?> environment;
     private volatile Snapshot current = new(new Dictionary<string, SourceDefinition>(StringComparer.Ordinal), [], []);
 
-    public SourceRegistry(IndicatorCatalogue catalogue, string sourcesFolder, Func<string, string?>? environment = null)
+    /// <param name="catalogue">The indicator catalogue the sources map to.</param>
+    /// <param name="sourcesFolder">config/sources.</param>
+    /// <param name="checks">What every file is checked against, asked anew on each reload (the service's ports are known once it listens).</param>
+    /// <param name="fileTimeout">How long reading and checking one file may take.</param>
+    /// <param name="environment">Where secrets are looked up; the process environment when null.</param>
+    public SourceRegistry(IndicatorCatalogue catalogue, string sourcesFolder, Func<SourceChecks?> checks, TimeSpan fileTimeout, Func<string, string?>? environment = null)
     {
         Catalogue = catalogue;
         this.sourcesFolder = sourcesFolder;
+        this.checks = checks;
+        this.fileTimeout = fileTimeout;
         this.environment = environment ?? Environment.GetEnvironmentVariable;
     }
 
@@ -35,7 +52,7 @@ public sealed class SourceRegistry
     public SourceDefinition? Find(string id) => current.Sources.GetValueOrDefault(id);
 
     /// <summary>Reads the catalogue (any error stops start-up: everything depends on it) and every source file.</summary>
-    public static SourceRegistry Load(ConfigPaths paths, Func<string, string?>? environment = null)
+    public static SourceRegistry Load(ConfigPaths paths, Func<IReadOnlyCollection<int>> servicePorts, Func<string, string?>? environment = null)
     {
         var (catalogue, errors) = CatalogueLoader.Load(paths.Catalogue);
         if (catalogue is null)
@@ -43,7 +60,7 @@ public sealed class SourceRegistry
             throw new ConfigurationException(errors);
         }
 
-        var registry = new SourceRegistry(catalogue, paths.Sources, environment);
+        var registry = new SourceRegistry(catalogue, paths.Sources, () => new SourceChecks(paths.Data, servicePorts()), paths.SourceFileTimeout, environment);
         registry.Reload();
         return registry;
     }
@@ -53,7 +70,7 @@ public sealed class SourceRegistry
     {
         lock (gate)
         {
-            var (loaded, errors) = LoadSources(sourcesFolder, Catalogue, environment);
+            var (loaded, errors) = LoadSources(sourcesFolder, Catalogue, checks(), fileTimeout, environment);
             var previous = current.Sources;
             var next = new Dictionary<string, SourceDefinition>(loaded, StringComparer.Ordinal);
             var kept = new List<string>();
@@ -78,9 +95,12 @@ public sealed class SourceRegistry
 
     public static string SourceIdOf(string file) => Path.GetFileNameWithoutExtension(file);
 
-    /// <summary>Loads every *.yaml/*.yml file; a referenced secret whose variable is unset is an error of its file.</summary>
+    /// <summary>
+    /// Loads every *.yaml/*.yml file; a referenced secret whose variable is unset is an error of its file, as is a
+    /// file that cannot be read and checked within <paramref name="fileTimeout"/>.
+    /// </summary>
     public static (Dictionary<string, SourceDefinition> Sources, List<ConfigError> Errors) LoadSources(
-        string folder, IndicatorCatalogue catalogue, Func<string, string?>? environment = null)
+        string folder, IndicatorCatalogue catalogue, SourceChecks? checks, TimeSpan fileTimeout, Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
         var sources = new Dictionary<string, SourceDefinition>(StringComparer.Ordinal);
@@ -92,20 +112,7 @@ public sealed class SourceRegistry
 
         foreach (var file in Directory.EnumerateFiles(folder).Where(IsSourceFile).Order(StringComparer.Ordinal))
         {
-            string text;
-            try
-            {
-                text = File.ReadAllText(file);
-            }
-            catch (IOException ex)
-            {
-                // An editor may still hold the file; the next change event reads it again.
-                errors.Add(new ConfigError(Path.GetFileName(file), 0, "(file)", $"could not be read: {ex.Message}"));
-                continue;
-            }
-
-            var name = Path.GetFileName(file);
-            var (definition, fileErrors) = SourceFileLoader.Parse(Path.GetFileNameWithoutExtension(file), name, text, catalogue, file, environment);
+            var (definition, fileErrors) = LoadWithin(file, catalogue, checks, fileTimeout, environment);
             errors.AddRange(fileErrors);
             if (definition is not null)
             {
@@ -114,6 +121,34 @@ public sealed class SourceRegistry
         }
 
         return (sources, errors);
+    }
+
+    private static (SourceDefinition? Source, IReadOnlyList<ConfigError> Errors) LoadWithin(
+        string file, IndicatorCatalogue catalogue, SourceChecks? checks, TimeSpan timeout, Func<string, string?> environment)
+    {
+        var info = new FileInfo(file);
+        var stamp = $"{info.Length}:{info.LastWriteTimeUtc.Ticks}";
+        var stuck = new ConfigError(info.Name, 0, "(file)",
+            $"reading and checking it did not finish within {timeout.TotalSeconds:0.#} s (a named pipe? a hung network share?); it is skipped until it changes");
+        if (StuckFiles.TryGetValue(file, out var stuckAt) && stuckAt == stamp)
+        {
+            return (null, [stuck]);
+        }
+
+        if (checks is not null && DataRoots.RealPath(file) is var real && !checks.Roots.IsInside(real))
+        {
+            return (null, [new ConfigError(info.Name, 0, "(file)", $"is a link to {real}, outside the config folder; source files are read from inside it only")]);
+        }
+
+        var load = Task.Run(() => SourceFileLoader.Load(file, catalogue, checks, environment));
+        if (!load.Wait(timeout))
+        {
+            StuckFiles[file] = stamp;
+            return (null, [stuck]);
+        }
+
+        StuckFiles.TryRemove(file, out _);
+        return load.Result;
     }
 
     public static bool IsSourceFile(string path) =>

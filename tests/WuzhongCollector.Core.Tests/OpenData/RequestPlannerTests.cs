@@ -81,7 +81,7 @@ public sealed class RequestPlannerTests
     public void Plan_TokenAndTemplates_EscapeForWhereTheyGo()
     {
         var http = Http("""
-              url: "{self}/interface/12224/36129?year={now:yyyy}"
+              url: "{self}/demo/interface/12224/36129?year={now:yyyy}"
               method: POST
               body: '{"limit": {limit}, "offset": {offset}, "key": "{secret:SH_TOKEN}"}'
               paging: { mode: offset, size: 100 }
@@ -90,10 +90,10 @@ public sealed class RequestPlannerTests
 
         var request = RequestPlanner.Plan(http, PageRequest.First(http.Paging) with { Offset = 200 }, Context);
 
-        Assert.Equal("http://127.0.0.1:5099/interface/12224/36129?year=2024", request.Url);
+        Assert.Equal("http://127.0.0.1:5099/demo/interface/12224/36129?year=2024", request.Url);
         Assert.Equal("""{"limit": 100, "offset": 200, "key": "tok\"en/1"}""", Encoding.UTF8.GetString(request.Content!));
         Assert.Equal(KeyValuePair.Create("token", "tok\"en/1"), Assert.Single(request.Headers));
-        Assert.Equal("http://127.0.0.1:5099/interface/12224/36129", request.Origin);
+        Assert.Equal("http://127.0.0.1:5099/demo/interface/12224/36129", request.Origin);
     }
 
     [Fact]

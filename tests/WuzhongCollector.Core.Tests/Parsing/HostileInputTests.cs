@@ -4,113 +4,11 @@ using WuzhongCollector.Core.Parsing;
 namespace WuzhongCollector.Core.Tests.Parsing;
 
 /// <summary>
-/// Broken and hostile files each get an <see cref="InvalidDataException"/> that names the file and row, and
-/// reading never holds more than a bounded amount of the input in memory.
+/// Broken and hostile JSON bodies each get an <see cref="InvalidDataException"/> that names the origin, and
+/// parsing never holds more than a bounded amount of the input in memory. (CSV: Tables/HostileCsvTests.)
 /// </summary>
 public sealed class HostileInputTests
 {
-    private const string Header = "指标名称,期别,数值\n";
-
-    [Fact]
-    public void Read_HugeLine_IsAClearError_AndMemoryStaysBounded()
-    {
-        // 64 MiB of one field, produced on the fly: the file never exists in memory as a whole.
-        using var stream = new GeneratedStream(Encoding.UTF8.GetBytes(Header + "数字经济核心产业增加值,2023年,"), (byte)'9', 64L * 1024 * 1024);
-        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-
-        var error = Assert.Throws<InvalidDataException>(() => CsvRecordReader.Read(stream, "huge.csv", new CsvSettings()).ToList());
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
-
-        Assert.Equal("huge.csv row 2: a record is longer than 1 MiB; the file is not a table this source can read", error.Message);
-        Assert.True(allocated < 32L * 1024 * 1024, $"reading allocated {allocated / (1024 * 1024)} MiB for a 64 MiB line");
-        Assert.True(stream.Position < 16L * 1024 * 1024, $"the reader went on to byte {stream.Position} of a line it had to refuse");
-    }
-
-    [Fact]
-    public void Read_HugeTitleLineAboveTheHeader_IsAClearError_AndMemoryStaysBounded()
-    {
-        using var stream = new GeneratedStream([], (byte)'x', 64L * 1024 * 1024);
-        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-
-        var error = Assert.Throws<InvalidDataException>(() => CsvRecordReader.Read(stream, "title.csv", new CsvSettings(HeaderRow: 2)).ToList());
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
-
-        Assert.Equal("title.csv row 1: a line longer than 1 MiB above the header; the file is not a table this source can read", error.Message);
-        Assert.True(allocated < 32L * 1024 * 1024, $"reading allocated {allocated / (1024 * 1024)} MiB");
-    }
-
-    [Fact]
-    public void Read_InvalidUtf8_InAFileDeclaredUtf8_NamesTheRow()
-    {
-        var bytes = Encoding.UTF8.GetBytes(Header + "数字经济核心产业增加值,2022年,448.5\n数字经济核心产业增加值,2023年,")
-            .Concat(new byte[] { 0xC3, 0x28, (byte)'\n' }).ToArray();
-
-        var error = Assert.Throws<InvalidDataException>(() => CsvRecordReader.Read(new MemoryStream(bytes), "bad.csv", new CsvSettings(Encoding: "utf-8")).ToList());
-
-        Assert.Equal("bad.csv row 3 column '数值': bytes that are not valid utf-8 text; is the file in another encoding (set file.encoding) or cut off?", error.Message);
-    }
-
-    [Fact]
-    public void Read_InvalidUtf8_PastTheEncodingSample_IsAnErrorNotReplacementCharacters()
-    {
-        // The first 64 KiB are valid UTF-8, so "auto" picks UTF-8; the bad bytes come after.
-        var rows = new StringBuilder(Header);
-        for (var i = 0; rows.Length < 40_000; i++)
-        {
-            rows.Append("数字经济核心产业增加值,").Append(2000 + (i % 20)).Append("年,").Append(i).Append('\n');
-        }
-
-        var bytes = Encoding.UTF8.GetBytes(rows.ToString()).Concat(new byte[] { 0xFF, 0xFE, (byte)',', (byte)'1', (byte)'\n' }).ToArray();
-
-        var error = Assert.Throws<InvalidDataException>(() => CsvRecordReader.Read(new MemoryStream(bytes), "late.csv", new CsvSettings()).ToList());
-
-        Assert.StartsWith($"late.csv row {rows.ToString().Count(c => c == '\n') + 1} column '指标名称': bytes that are not valid UTF-8 text", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Read_HeaderOnly_IsAClearError()
-    {
-        var error = Assert.Throws<InvalidDataException>(() => Read(Header));
-
-        Assert.Equal("f.csv: the file has a header row but no data rows", error.Message);
-    }
-
-    [Fact]
-    public void Read_FileCutOffMidRow_IsAClearError()
-    {
-        var error = Assert.Throws<InvalidDataException>(() => Read(Header + "数字经济核心产业增加值,2022年,448.5\n数字经济核心产业增加值,2023"));
-
-        Assert.Equal("f.csv row 3: 2 field(s) where the header has 3; is the file truncated?", error.Message);
-    }
-
-    [Fact]
-    public void Read_FileCutOffInsideAMultiByteCharacter_IsAClearError()
-    {
-        var bytes = Encoding.UTF8.GetBytes(Header + "数字经济核心产业增加值,2022年,448.5\n数字经济");
-        var cut = bytes[..^1];
-
-        var error = Assert.Throws<InvalidDataException>(() => CsvRecordReader.Read(new MemoryStream(cut), "cut.csv", new CsvSettings(Encoding: "utf-8")).ToList());
-
-        Assert.StartsWith("cut.csv row 3 column '指标名称': bytes that are not valid utf-8 text", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Read_UnquotedThousandsSeparator_IsAnErrorNotAShiftedValue()
-    {
-        var error = Assert.Throws<InvalidDataException>(() => Read(Header + "数字经济核心产业增加值,2022年,4,485\n"));
-
-        Assert.Equal("f.csv row 2: 4 fields where the header has 3; is a value holding the delimiter left unquoted?", error.Message);
-    }
-
-    [Fact]
-    public void Read_TrailingDelimitersAndBlankRows_AreAccepted()
-    {
-        var records = Read(Header + "数字经济核心产业增加值,2022年,448.5,,\n,,\n\n数字经济核心产业增加值,2023年,520\n");
-
-        Assert.Equal(["448.5", "520"], records.Select(r => r.Get("数值")));
-        Assert.Equal(["row 2", "row 5"], records.Select(r => r.Position));
-    }
-
     [Fact]
     public void Parse_EmptyBody_IsAClearError()
     {
@@ -151,48 +49,33 @@ public sealed class HostileInputTests
         Assert.Equal("http://x/api: the body is not valid UTF-8 text at byte 9", error.Message);
     }
 
-    private static List<RawRecord> Read(string text) =>
-        CsvRecordReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(text)), "f.csv", new CsvSettings()).ToList();
-
-    /// <summary>A seekable stream of a prefix followed by one byte repeated: a huge file that is never materialised.</summary>
-    private sealed class GeneratedStream(byte[] prefix, byte filler, long fillerLength) : Stream
+    [Fact]
+    public void Parse_InvalidUtf8InsideAPropertyName_IsAClearError()
     {
-        public override bool CanRead => true;
+        var body = "{\"数"u8.ToArray().Concat(new byte[] { 0xE6, 0x95 }).Concat("\":1}"u8.ToArray()).ToArray();
 
-        public override bool CanSeek => true;
+        var error = Assert.Throws<InvalidDataException>(() => JsonRecordReader.Parse(body, "http://x/api"));
 
-        public override bool CanWrite => false;
+        Assert.Equal("http://x/api: the body is not valid UTF-8 text at byte 5", error.Message);
+    }
 
-        public override long Length => prefix.Length + fillerLength;
+    [Theory]
+    [InlineData("""{"data":[{"period":"2022\ud800年","value":"31"}]}""", "string", 19)]
+    [InlineData("""{"data":[{"period":"2022年","value":"\udc00"}]}""", "string", 37)]
+    [InlineData("""{"data":[{"\ud83d":"2022年"}]}""", "name", 10)]
+    [InlineData("""{"v":"\ude00\ud83d"}""", "string", 5)]
+    public void Parse_LoneSurrogateEscape_IsAClearError_NotAnErrorWhenTheValueIsRead(string json, string what, int at)
+    {
+        var error = Assert.Throws<InvalidDataException>(() => JsonRecordReader.Parse(Encoding.UTF8.GetBytes(json), "http://x/api"));
 
-        public override long Position { get; set; }
+        Assert.StartsWith($"http://x/api: the {what} at byte {at} is not valid text: an escape names half of a surrogate pair", error.Message, StringComparison.Ordinal);
+    }
 
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            var n = (int)Math.Min(count, Length - Position);
-            for (var i = 0; i < n; i++)
-            {
-                var at = Position + i;
-                buffer[offset + i] = at < prefix.Length ? prefix[at] : filler;
-            }
+    [Fact]
+    public void Parse_SurrogatePairEscape_IsText()
+    {
+        using var document = JsonRecordReader.Parse("""{"data":[{"name":"\ud83d\ude00 吴中","value":"1"}]}"""u8.ToArray(), "http://x/api");
 
-            Position += n;
-            return n;
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
-        {
-            SeekOrigin.Begin => offset,
-            SeekOrigin.Current => Position + offset,
-            _ => Length + offset,
-        };
-
-        public override void Flush()
-        {
-        }
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        Assert.Equal("\U0001F600 吴中", Assert.Single(JsonRecordReader.Read(document.RootElement, "data", "http://x/api")).Get("name"));
     }
 }

@@ -10,6 +10,8 @@ public static class Credentials
     public const string AdminPassword = "吴中-admin-Pa55!";
     public const string ViewerUser = "analyst";
     public const string ViewerPassword = "viewer-pass-2023";
+    /// <summary>The address of a client on another machine (a documentation address).</summary>
+    public const string RemoteClient = "203.0.113.7";
     public static readonly string AdminToken = PasswordHashes.NewToken();
     public static readonly string ReadToken = PasswordHashes.NewToken();
 
@@ -48,7 +50,7 @@ public static class Credentials
     public static HttpRequestMessage Remote(HttpMethod method, string path, AuthenticationHeaderValue? authorization = null, HttpContent? content = null)
     {
         var request = new HttpRequestMessage(method, path) { Content = content };
-        request.Headers.Add("X-Forwarded-For", "203.0.113.7");
+        request.Headers.Add("X-Forwarded-For", RemoteClient);
         request.Headers.Authorization = authorization;
         return request;
     }

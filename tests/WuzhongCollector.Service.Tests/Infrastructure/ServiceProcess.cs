@@ -31,9 +31,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>
     /// Starts the service against <paramref name="connectionString"/> with the config folder
     /// <paramref name="configDirectory"/>, on a free loopback port. A 30 s sliding invisibility timeout (the
-    /// smallest the options allow) brings a killed job back quickly.
+    /// smallest the options allow) brings a killed job back quickly. A setting with an empty value is left unset.
     /// </summary>
-    public static ServiceProcess Start(string connectionString, string configDirectory, IDictionary<string, string>? settings = null)
+    public static ServiceProcess Start(string connectionString, string configDirectory, IDictionary<string, string>? settings = null, IEnumerable<string>? arguments = null)
     {
         var directory = AppContext.BaseDirectory;
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -44,6 +44,11 @@ public sealed class ServiceProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(directory, "WuzhongCollector.Service.dll"));
+        foreach (var argument in arguments ?? [])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         var environment = new Dictionary<string, string>
         {
             ["DOTNET_ENVIRONMENT"] = "Production",
@@ -69,7 +74,14 @@ public sealed class ServiceProcess : IAsyncDisposable
 
         foreach (var (key, value) in environment)
         {
-            start.Environment[key] = value;
+            if (value.Length == 0)
+            {
+                start.Environment.Remove(key);
+            }
+            else
+            {
+                start.Environment[key] = value;
+            }
         }
 
         var child = new ServiceProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start the service"));

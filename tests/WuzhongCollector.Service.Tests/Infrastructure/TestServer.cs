@@ -37,6 +37,18 @@ public static class TestServer
 
     public static async Task<EmbeddedPostgres?> EmbeddedAsync() => await Cluster.Value;
 
+    /// <summary>
+    /// The analysts' read-only role on a test database, as an analyst signs in: with the role's own password on the
+    /// private cluster; on WUZHONG_TEST_CONNECTION's server, as that server lets the role in.
+    /// </summary>
+    public static async Task<string> AnalystConnectionStringAsync(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return await Cluster.Value is { } embedded
+            ? embedded.AnalystConnectionString(builder.Database!)
+            : new NpgsqlConnectionStringBuilder(connectionString) { Username = "wuzhong_analyst", Password = null, Pooling = false }.ConnectionString;
+    }
+
     private static async Task<EmbeddedPostgres?> StartAsync()
     {
         if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("WUZHONG_TEST_CONNECTION")))

@@ -6,9 +6,8 @@ public sealed class AnalystViewsTests : IDisposable
 
     public void Dispose() => config.Dispose();
 
-    /// <summary>Logs in as the analysts' role, as psql would (the test cluster trusts local connections).</summary>
-    private static NpgsqlConnection Analyst(CollectorHost host) =>
-        new(new NpgsqlConnectionStringBuilder(host.ConnectionString) { Username = "wuzhong_analyst", Pooling = false }.ConnectionString);
+    /// <summary>Logs in as the analysts' role, with its own password, as psql would.</summary>
+    private static async Task<NpgsqlConnection> AnalystAsync(CollectorHost host) => new(await TestServer.AnalystConnectionStringAsync(host.ConnectionString));
 
     [Fact]
     public async Task AnalystRole_ReadsEveryView()
@@ -16,7 +15,7 @@ public sealed class AnalystViewsTests : IDisposable
         config.WriteCsvSource("bureau", PlanFixture.Figures);
         await using var host = await CollectorHost.StartAsync(config, timeProvider: PlanFixture.Time());
         await host.CollectAsync("bureau");
-        await using var analyst = Analyst(host);
+        await using var analyst = await AnalystAsync(host);
         await analyst.OpenAsync();
 
         var counts = new Dictionary<string, long>();
@@ -48,7 +47,7 @@ public sealed class AnalystViewsTests : IDisposable
         config.WriteCsvSource("bureau", PlanFixture.Figures);
         await using var host = await CollectorHost.StartAsync(config, timeProvider: PlanFixture.Time());
         await host.CollectAsync("bureau");
-        await using var analyst = Analyst(host);
+        await using var analyst = await AnalystAsync(host);
         await analyst.OpenAsync();
 
         var error = await Assert.ThrowsAsync<PostgresException>(() => analyst.ExecuteAsync(sql));
@@ -65,7 +64,7 @@ public sealed class AnalystViewsTests : IDisposable
     public async Task AnalystRole_TurningReadOnlyOff_StillLacksThePrivilege(string sql)
     {
         await using var host = await CollectorHost.StartAsync(config);
-        await using var analyst = Analyst(host);
+        await using var analyst = await AnalystAsync(host);
         await analyst.OpenAsync();
         await analyst.ExecuteAsync("SET default_transaction_read_only = off");
 

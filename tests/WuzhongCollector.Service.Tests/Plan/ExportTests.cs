@@ -32,12 +32,12 @@ public sealed class ExportTests : IDisposable
         var lines = Encoding.UTF8.GetString(bytes[3..]).TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
         Assert.Equal(
         [
-            "指标代码,指标名称,地区代码,期别,期别类型,数值,单位,数据状态,来源,版本,运行编号,记录时间(UTC),数据位置,质量标记",
-            $"DE_CORE_VALUE_ADDED_GROWTH,数字经济核心产业增加值年均增长率,320506,2021,年,17.76,%,推算,DE_CORE_VALUE_ADDED,,,,,",
-            $"DE_CORE_VALUE_ADDED_GROWTH,数字经济核心产业增加值年均增长率,320506,2022,年,16.49,%,推算,DE_CORE_VALUE_ADDED,,,,,",
-            $"DE_CORE_VALUE_ADDED_GROWTH,数字经济核心产业增加值年均增长率,320506,2023,年,16.31,%,推算,DE_CORE_VALUE_ADDED,,,,,",
-            $"DC_NEW_PUE,新建数据中心PUE(电能使用效率)值,320506,2020,年,1.5,ratio,公报,bureau,1,{runId},2024-03-01T02:00:00Z,exports/bureau.csv row 12 column '数值',",
-            $"DC_NEW_PUE,新建数据中心PUE(电能使用效率)值,320506,2022,年,1.34,ratio,公报,bureau,1,{runId},2024-03-01T02:00:00Z,exports/bureau.csv row 13 column '数值',",
+            "\"指标代码\",\"指标名称\",\"地区代码\",\"期别\",\"期别类型\",\"数值\",\"单位\",\"数据状态\",\"来源\",\"版本\",\"运行编号\",\"记录时间(UTC)\",\"数据位置\",\"质量标记\"",
+            "\"DE_CORE_VALUE_ADDED_GROWTH\",\"数字经济核心产业增加值年均增长率\",\"320506\",\"2021\",\"年\",17.76,\"%\",\"推算\",\"DE_CORE_VALUE_ADDED\",,,,,\"\"",
+            "\"DE_CORE_VALUE_ADDED_GROWTH\",\"数字经济核心产业增加值年均增长率\",\"320506\",\"2022\",\"年\",16.49,\"%\",\"推算\",\"DE_CORE_VALUE_ADDED\",,,,,\"\"",
+            "\"DE_CORE_VALUE_ADDED_GROWTH\",\"数字经济核心产业增加值年均增长率\",\"320506\",\"2023\",\"年\",16.31,\"%\",\"推算\",\"DE_CORE_VALUE_ADDED\",,,,,\"\"",
+            $"\"DC_NEW_PUE\",\"新建数据中心PUE(电能使用效率)值\",\"320506\",\"2020\",\"年\",1.5,\"ratio\",\"公报\",\"bureau\",1,{runId},\"2024-03-01T02:00:00Z\",\"exports/bureau.csv row 12 column '数值'\",\"\"",
+            $"\"DC_NEW_PUE\",\"新建数据中心PUE(电能使用效率)值\",\"320506\",\"2022\",\"年\",1.34,\"ratio\",\"公报\",\"bureau\",1,{runId},\"2024-03-01T02:00:00Z\",\"exports/bureau.csv row 13 column '数值'\",\"\"",
         ], lines);
     }
 
@@ -80,8 +80,8 @@ public sealed class ExportTests : IDisposable
 
     [Theory]
     [InlineData("/api/export/observations?format=csv&layout=sheets", "layout=sheets needs format=xlsx: a CSV file has one table")]
-    [InlineData("/api/export/observations?format=pdf", "format: 'pdf' is not csv or xlsx")]
-    [InlineData("/api/export/progress?lang=fr", "lang: 'fr' is not zh or en")]
+    [InlineData("/api/export/observations?format=pdf", "format: 'pdf' is not one of csv, xlsx")]
+    [InlineData("/api/export/progress?lang=fr", "lang: 'fr' is not one of zh, en")]
     [InlineData("/api/export/observations?indicators=NOPE", "indicators: unknown code(s) NOPE")]
     public async Task Export_BadRequest_SaysWhatIsWrong(string url, string detail)
     {

@@ -67,9 +67,9 @@ public sealed class QueryApiTests : IDisposable
 
         Assert.Equal([("2022", 448.5m), ("2023", 520m)], json!.Points.Select(p => (p.Period, p.Value)));
         Assert.Equal("亿元", json.Unit);
-        Assert.StartsWith("indicator,area,period,periodType,value,unit,status,source", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("\"indicator\",\"area\",\"period\",\"periodType\",\"value\",\"unit\",\"status\",\"source\"", lines[0], StringComparison.Ordinal);
         Assert.Equal(4, lines.Length);
-        Assert.StartsWith("DE_CORE_VALUE_ADDED,320506,2021,year,389.2,亿元,normal,gxj-csv,1,", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("\"DE_CORE_VALUE_ADDED\",\"320506\",\"2021\",\"year\",389.2,\"亿元\",\"normal\",\"gxj-csv\",1,", lines[1], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -29,9 +29,8 @@ public sealed class ProcessKillTests(ITestOutputHelper output) : IDisposable
             await first.KillAsync();
         }
 
-        // The advisory lock lives on the dead process's session, so it goes as soon as PostgreSQL notices.
-        await Eventually.TrueAsync(async () => await database.ScalarAsync<long>(
-            "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND d.datname = current_database()") == 0, seconds: 10);
+        // The run lock lives on the dead process's session, so it goes as soon as PostgreSQL notices.
+        await Eventually.TrueAsync(async () => await database.ScalarAsync<long>(SourceLockTests.HeldRunLocksSql) == 0, seconds: 10);
         Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM observation"));
         Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM payload"));
         Assert.Equal(["running"], await database.QueryAsync<string>("SELECT outcome FROM run"));

@@ -90,6 +90,11 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IDisposable
             SELECT j.id::text, (SELECT count(*) FROM run WHERE run.job_id = j.id::text)
             FROM hangfire.job j
             """);
+        var repeated = await database.QueryAsync<string>("""
+            SELECT job_id || ': ' || string_agg(id || ' attempt ' || attempt || ' ' || outcome || ' ' || started_at || '..' || coalesce(finished_at::text, '') || ' ' || coalesce(error, ''), ' | ' ORDER BY id)
+            FROM run WHERE job_id IS NOT NULL GROUP BY job_id HAVING count(*) > 1
+            """);
+        Assert.True(repeated.Count == 0, "jobs with more than one run: " + string.Join("\n", repeated));
         Assert.All(runsPerJob, j => Assert.Equal(1, j.Runs));
         Assert.Equal(occurrences.Count, runsPerJob.Count);
 

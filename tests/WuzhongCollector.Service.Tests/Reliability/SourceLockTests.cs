@@ -1,9 +1,25 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using WuzhongCollector.Service.Database;
+
 namespace WuzhongCollector.Service.Tests.Reliability;
 
-/// <summary>The per-source advisory lock: held by a run's own session, so it dies with a crashed holder.</summary>
+/// <summary>
+/// The per-source run lock: a row of source_lock held FOR UPDATE by a run's own session, so it dies with a crashed
+/// holder, and only the service's role can take it.
+/// </summary>
 [Trait("Category", "Reliability")]
 public sealed class SourceLockTests : IDisposable
 {
+    /// <summary>How many sources' run locks some session holds now.</summary>
+    public const string HeldRunLocksSql = "SELECT (SELECT count(*) FROM source_lock) - (SELECT count(*) FROM (SELECT FROM source_lock FOR UPDATE SKIP LOCKED) free)";
+
+    private const string Source = """
+        kind: csv
+        schedule: { cron: "0 2 * * *" }
+        file: { path: exports/a.csv }
+        mapping: { indicator: { const: STAR_CLOUD_ENTERPRISES }, period: 期别, value: 数值 }
+        """;
+
     private readonly TestConfig config = new();
 
     public void Dispose() => config.Dispose();
@@ -12,27 +28,54 @@ public sealed class SourceLockTests : IDisposable
     public async Task Collect_WhileAnotherSessionHoldsTheLock_IsSkipped_AndRunsOnceThatHolderDies()
     {
         config.WriteFile("exports/a.csv", "指标名称,期别,数值\n星级上云企业,2022年,188\n");
-        config.WriteSource("star-cloud", """
-            kind: csv
-            schedule: { cron: "0 2 * * *" }
-            file: { path: exports/a.csv }
-            mapping: { indicator: { const: STAR_CLOUD_ENTERPRISES }, period: 期别, value: 数值 }
-            """);
+        config.WriteSource("star-cloud", Source);
         await using var host = await CollectorHost.StartAsync(config);
         var holder = new NpgsqlConnection(host.ConnectionString + ";Pooling=false");
         await holder.OpenAsync();
-        await holder.ExecuteAsync("SELECT pg_advisory_lock(hashtext('source:star-cloud'))");
+        await holder.ExecuteAsync("INSERT INTO source_lock VALUES ('star-cloud')");
+        await holder.ExecuteAsync("BEGIN; SELECT FROM source_lock WHERE source_id = 'star-cloud' FOR UPDATE");
 
         var blocked = await host.CollectAsync("star-cloud");
         // The holder "crashes": its backend is ended without it unlocking, as when its process is killed.
         await host.ScalarAsync<bool>("SELECT pg_terminate_backend(@pid)", new { pid = holder.ProcessID });
-        await Eventually.TrueAsync(async () => await host.ScalarAsync<long>("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'") == 0, seconds: 10);
+        await Eventually.TrueAsync(async () => await host.ScalarAsync<long>(HeldRunLocksSql) == 0, seconds: 10);
         var next = await host.CollectAsync("star-cloud");
         await holder.DisposeAsync();
 
         Assert.Equal(("skipped", "another run of this source is in progress"), (blocked.Outcome, blocked.Error));
         Assert.Equal("succeeded", next.Outcome);
         Assert.Equal(1, next.Counts!.Stored);
+    }
+
+    /// <summary>
+    /// The attack: an analyst, signed in with the read-only role's own password, holds the advisory keys the service
+    /// used to lock on (a source's, the progress snapshot's, the schema migrator's), which silently stopped the
+    /// source, would hold every run's commit, and every start-up. None of them stops anything now, and the run lock
+    /// itself is out of the role's reach, even with read-only turned off.
+    /// </summary>
+    [Fact]
+    public async Task AnalystRole_HoldingTheOldAdvisoryKeys_StopsNothing_AndCannotTakeTheRunLock()
+    {
+        config.WriteFile("exports/a.csv", "指标名称,期别,数值\n星级上云企业,2022年,188\n");
+        config.WriteSource("star-cloud", Source);
+        await using var host = await CollectorHost.StartAsync(config);
+        await using var analyst = new NpgsqlConnection(await TestServer.AnalystConnectionStringAsync(host.ConnectionString));
+        await analyst.OpenAsync();
+        Assert.Equal("wuzhong_analyst", await analyst.ExecuteScalarAsync<string>("SELECT current_user"));
+        await analyst.ExecuteAsync("SELECT pg_advisory_lock(hashtext('source:star-cloud')), pg_advisory_lock(hashtext('progress_snapshot')), pg_advisory_lock(24617491572420199)");
+        await analyst.ExecuteAsync("SET default_transaction_read_only = off");
+
+        var forUpdate = await Assert.ThrowsAsync<PostgresException>(() => analyst.ExecuteAsync("SELECT FROM source_lock WHERE source_id = 'star-cloud' FOR UPDATE"));
+        var lockTable = await Assert.ThrowsAsync<PostgresException>(() => analyst.ExecuteAsync("BEGIN; LOCK TABLE source_lock IN ACCESS EXCLUSIVE MODE"));
+        await analyst.ExecuteAsync("ROLLBACK");
+        var run = await host.CollectAsync("star-cloud").WaitAsync(TimeSpan.FromMinutes(2));
+        // As a second instance starting on the same database does.
+        await using var dataSource = NpgsqlDataSource.Create(host.ConnectionString);
+        await SchemaMigrator.MigrateAsync(dataSource, NullLogger.Instance, CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Equal(("42501", "42501"), (forUpdate.SqlState, lockTable.SqlState));
+        Assert.Equal(("succeeded", 1), (run.Outcome, run.Counts!.Stored));
+        Assert.True(await host.ScalarAsync<long>("SELECT count(*) FROM progress_snapshot") > 0, "the progress snapshot was written in the run");
     }
 
     [Fact]

@@ -52,20 +52,16 @@ public sealed class AuthMatrixTests : IDisposable
         Assert.DoesNotContain("recurring/trigger", viewerHtml, StringComparison.Ordinal);
         Assert.Contains("recurring/trigger", adminHtml, StringComparison.Ordinal);
 
-        var viewerTrigger = await StatusAsync(host, HttpMethod.Post, "/hangfire/recurring/trigger", Credentials.Basic(Credentials.ViewerUser, Credentials.ViewerPassword), Form("robots"));
-        Assert.NotEqual(HttpStatusCode.NoContent, viewerTrigger);
+        // As a browser does: open the page, then post its button with the page's antiforgery token.
+        using var viewer = new DashboardBrowser(Credentials.Basic(Credentials.ViewerUser, Credentials.ViewerPassword), remote: true);
+        await viewer.OpenAsync(host.BaseUrl + "/hangfire/recurring");
+        Assert.NotEqual(HttpStatusCode.NoContent, await viewer.PostAsync(host.BaseUrl + "/hangfire/recurring/trigger", "robots"));
         Assert.Equal(0, await host.ScalarAsync<long>("SELECT count(*) FROM hangfire.job"));
 
-        // With ASP.NET Core's antiforgery registered (the /report forms), the dashboard wants the token its pages carry.
-        var withoutToken = await StatusAsync(host, HttpMethod.Post, "/hangfire/recurring/trigger", Credentials.Basic(Credentials.AdminUser, Credentials.AdminPassword), Form("robots"));
-        Assert.Equal(HttpStatusCode.Forbidden, withoutToken);
-        var header = Regex.Match(adminHtml, "<meta name=\"csrf-header\" content=\"([^\"]+)\">");
-        var token = Regex.Match(adminHtml, "<meta name=\"csrf-token\" content=\"([^\"]+)\">");
-        Assert.True(header.Success && token.Success);
-        var trigger = Credentials.Remote(HttpMethod.Post, "/hangfire/recurring/trigger", Credentials.Basic(Credentials.AdminUser, Credentials.AdminPassword), Form("robots"));
-        trigger.Headers.Add(header.Groups[1].Value, System.Net.WebUtility.HtmlDecode(token.Groups[1].Value));
-        using var adminTrigger = await host.Http.SendAsync(trigger);
-        Assert.Equal(HttpStatusCode.NoContent, adminTrigger.StatusCode);
+        using var admin = new DashboardBrowser(Credentials.Basic(Credentials.AdminUser, Credentials.AdminPassword), remote: true);
+        await admin.OpenAsync(host.BaseUrl + "/hangfire/recurring");
+        var adminTrigger = await admin.PostAsync(host.BaseUrl + "/hangfire/recurring/trigger", "robots");
+        Assert.Equal(HttpStatusCode.NoContent, adminTrigger);
         Assert.Equal(1, await host.ScalarAsync<long>("SELECT count(*) FROM hangfire.job"));
     }
 
@@ -104,11 +100,9 @@ public sealed class AuthMatrixTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, HttpMethod.Get, "/healthz", null));
     }
 
-    private static async Task<HttpStatusCode> StatusAsync(CollectorHost host, HttpMethod method, string path, System.Net.Http.Headers.AuthenticationHeaderValue? authorization, HttpContent? content = null)
+    private static async Task<HttpStatusCode> StatusAsync(CollectorHost host, HttpMethod method, string path, System.Net.Http.Headers.AuthenticationHeaderValue? authorization)
     {
-        using var response = await host.Http.SendAsync(Credentials.Remote(method, path, authorization, content));
+        using var response = await host.Http.SendAsync(Credentials.Remote(method, path, authorization));
         return response.StatusCode;
     }
-
-    private static FormUrlEncodedContent Form(string id) => new([new KeyValuePair<string, string>("jobs[]", id)]);
 }

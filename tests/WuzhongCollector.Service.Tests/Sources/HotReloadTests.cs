@@ -29,6 +29,27 @@ public sealed class HotReloadTests : IDisposable
         Assert.NotNull(await host.ScalarAsync<DateTime?>("SELECT removed_at FROM source WHERE id = 'robots-monthly'"));
     }
 
+    /// <summary>Issue 12: a job deleted on the dashboard stayed deleted while /api/sources showed its source scheduled.</summary>
+    [Fact]
+    public async Task RecurringJob_DeletedOnTheDashboard_IsRestoredWithinAPollInterval_AndTheLogSaysSo()
+    {
+        var logs = new CapturedLogs();
+        config.WriteSource("robots", Samples.RobotsSource);
+        await using var host = await CollectorHost.StartAsync(config, settings: Samples.Fast(("Operations:ReloadPollInterval", "00:00:00.500")),
+            configure: b => b.Logging.AddProvider(logs));
+        var robots = new Dictionary<string, string> { ["robots"] = "0 2 * * *" };
+        await host.WaitForRecurringAsync(robots);
+        using var browser = new DashboardBrowser();
+        await browser.OpenAsync(host.BaseUrl + "/hangfire/recurring");
+
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, await browser.PostAsync(host.BaseUrl + "/hangfire/recurring/remove", "robots"));
+
+        await host.WaitForRecurringAsync(robots, TimeSpan.FromSeconds(30));
+        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Warning
+            && e.Text.StartsWith("Recurring job robots was removed outside the service", StringComparison.Ordinal));
+        Assert.Null(await host.ScalarAsync<DateTime?>("SELECT removed_at FROM source WHERE id = 'robots'"));
+    }
+
     [Fact]
     public async Task Watcher_InvalidEdit_KeepsPreviousVersionScheduled_AndReportsInLogApiAndMetric()
     {

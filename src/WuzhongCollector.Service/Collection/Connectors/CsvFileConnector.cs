@@ -28,8 +28,8 @@ public sealed class CsvFileConnector(ConfigPaths paths, IServiceProvider service
             return await dropFolder().NextAsync(source, log, cancellationToken);
         }
 
-        var path = paths.Resolve(file.Path!);
-        var origin = Path.GetRelativePath(paths.Directory, path);
+        var origin = Path.GetRelativePath(paths.Directory, paths.Resolve(file.Path!));
+        var path = DataPath(source, paths, "file.path", file.Path!);
         log.Step($"file {origin}");
         if (!File.Exists(path))
         {
@@ -37,6 +37,17 @@ public sealed class CsvFileConnector(ConfigPaths paths, IServiceProvider service
         }
 
         return await HashFileAsync(path, origin, cancellationToken);
+    }
+
+    /// <summary>
+    /// The real path (links resolved) of a file or folder a source names. Checked again at every run, since a link
+    /// can appear after the source file was validated: one leading outside the allowed folders fails the run as
+    /// <c>config</c> before anything is read or moved.
+    /// </summary>
+    public static string DataPath(SourceDefinition source, ConfigPaths paths, string field, string configured)
+    {
+        var (real, refusal) = paths.Data.Resolve(configured);
+        return refusal is null ? real : throw new PermanentSourceException($"{source.Id}: {field}: {refusal}") { FailureClass = "config" };
     }
 
     /// <summary>The header as the run reads it (layout applied), for the column-drift check.</summary>

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Dapper;
 using Hangfire;
 using Npgsql;
@@ -23,16 +25,31 @@ public sealed class DropFolder(
 
     public async Task<FetchedPayload> NextAsync(SourceDefinition source, RunLog log, CancellationToken cancellationToken)
     {
-        var folder = paths.Resolve(source.File!.DropFolder!);
-        var origin = Path.GetRelativePath(paths.Directory, folder);
+        var configured = source.File!.DropFolder!;
+        var origin = Path.GetRelativePath(paths.Directory, paths.Resolve(configured));
+        var folder = CsvFileConnector.DataPath(source, paths, "file.dropFolder", configured);
         if (!Directory.Exists(folder))
         {
             throw new PermanentSourceException($"{source.Id}: drop folder {origin} does not exist");
         }
 
+        foreach (var subfolder in (string[])[ProcessedFolder, FailedFolder])
+        {
+            CsvFileConnector.DataPath(source, paths, "file.dropFolder", Path.Combine(folder, subfolder));
+        }
+
         foreach (var file in Pending(folder))
         {
-            var fileOrigin = Path.GetRelativePath(paths.Directory, file);
+            var fileOrigin = Path.Combine(origin, Path.GetFileName(file));
+            if (DataRoots.RealPath(file) is var real && !paths.Data.IsInside(real))
+            {
+                // Only the link is moved (a rename never follows it); what it points to is neither read nor touched.
+                var refusal = $"{fileOrigin} is a link to {real}, outside the config folder: not read";
+                log.Step(refusal);
+                Move(file, FailedFolder, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(real))), refusal, log);
+                continue;
+            }
+
             var payload = await CsvFileConnector.HashFileAsync(file, fileOrigin, cancellationToken);
             if (!await IsDoneAsync(source.Id, payload.Sha256, cancellationToken))
             {
@@ -90,6 +107,12 @@ public sealed class DropFolder(
         try
         {
             var target = Path.Combine(Path.GetDirectoryName(file)!, subfolder);
+            if (!paths.Data.IsInside(DataRoots.RealPath(target)))
+            {
+                logger.LogWarning("Not moving {File}: {Folder} is a link to {Target}, outside the config folder", file, target, DataRoots.RealPath(target));
+                return;
+            }
+
             Directory.CreateDirectory(target);
             var name = Path.GetFileName(file);
             var destination = Path.Combine(target, name);
@@ -102,7 +125,9 @@ public sealed class DropFolder(
             File.Move(file, destination);
             if (error is not null)
             {
-                File.WriteAllText(destination + ".error.txt", error + Environment.NewLine);
+                // CreateNew never follows or replaces what is there, should someone have planted a link by that name.
+                using var note = new StreamWriter(new FileStream(destination + ".error.txt", FileMode.CreateNew, FileAccess.Write));
+                note.WriteLine(error);
             }
 
             log.Step($"moved {name} to {subfolder}/");

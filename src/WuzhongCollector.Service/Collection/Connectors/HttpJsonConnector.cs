@@ -31,6 +31,9 @@ public sealed class HttpJsonConnector(
 {
     public const string ClientName = "sources";
 
+    /// <summary>Redirects are followed here, not by the handler, which would send a source's token headers to any host a redirect names.</summary>
+    private const int MaxRedirects = 5;
+
     public SourceKind Kind => kind;
 
     public async Task<FetchedPayload> FetchAsync(SourceDefinition source, RunLog log, CancellationToken cancellationToken)
@@ -228,24 +231,72 @@ public sealed class HttpJsonConnector(
         // Planned per attempt: signatures carry a fresh timestamp and nonce every time.
         var planned = RequestPlanner.Plan(source.Http!, page, new CallContext(
             TimeZoneInfo.ConvertTime(now, zone), Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), self.BaseUrl, Environment.GetEnvironmentVariable));
-        log.CountCall();
-        using var request = new HttpRequestMessage(new HttpMethod(planned.Method), planned.Url);
+        var client = httpClientFactory.CreateClient(ClientName);
+        var (url, method, content) = (new Uri(planned.Url), planned.Method, planned.Content);
+        for (var redirects = 0; ; redirects++)
+        {
+            if ((url.Scheme is "http" or "https" ? await self.RefusalAsync(url, cancellationToken) : $"{url.Scheme}:// URLs are not fetched; only http:// and https://") is { } refusal)
+            {
+                throw new PermanentSourceException($"{source.Id}: {refusal}; no call made") { FailureClass = "config" };
+            }
+
+            log.CountCall();
+            using var request = Request(planned, url, method, content);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (Redirect(response) is not { } location)
+            {
+                var body = await HttpBodies.ReadLimitedAsync(response.Content, options.Value.MaxResponseBytes, source.Id, cancellationToken);
+                var shape = response.IsSuccessStatusCode ? HttpBodies.Shape(body, response.Content.Headers.ContentType?.MediaType) : BodyShape.NotChecked;
+                return new HttpAttempt(response.StatusCode, response.Content.Headers.ContentType?.MediaType, body, RetryAfter(response.Headers.RetryAfter), url.ToString(), shape);
+            }
+
+            var next = new Uri(url, location);
+            var status = (int)response.StatusCode;
+            if (!SameOrigin(url, next))
+            {
+                throw new PermanentSourceException(
+                    $"{source.Id}: HTTP {status} redirects to {RequestPlanner.WithoutQuery(next.ToString())}, another host, scheme or port than {RequestPlanner.WithoutQuery(url.ToString())}; "
+                    + "a source's credentials go to its own host only, so the redirect is not followed: set http.url to the new address if it is right")
+                { FailureClass = "config" };
+            }
+
+            if (redirects == MaxRedirects)
+            {
+                throw new PermanentSourceException($"{source.Id}: more than {MaxRedirects} redirects, the last to {RequestPlanner.WithoutQuery(next.ToString())}") { FailureClass = "config" };
+            }
+
+            log.Step($"HTTP {status}: redirected to {RequestPlanner.WithoutQuery(next.ToString())}");
+            // As browsers do: 303, and 301/302 after a POST, fetch the new address with GET; 307 and 308 repeat the request.
+            if (status == 303 || (status is 301 or 302 && method == "POST"))
+            {
+                (method, content) = ("GET", null);
+            }
+
+            url = next;
+        }
+    }
+
+    private static Uri? Redirect(HttpResponseMessage response) =>
+        (int)response.StatusCode is 301 or 302 or 303 or 307 or 308 ? response.Headers.Location : null;
+
+    private static bool SameOrigin(Uri a, Uri b) =>
+        a.Scheme == b.Scheme && a.Port == b.Port && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase);
+
+    private static HttpRequestMessage Request(PlannedRequest planned, Uri url, string method, byte[]? content)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), url);
         foreach (var (name, value) in planned.Headers)
         {
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
-        if (planned.Content is not null)
+        if (content is not null)
         {
-            request.Content = new ByteArrayContent(planned.Content);
+            request.Content = new ByteArrayContent(content);
             request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(planned.ContentType! + (planned.ContentType!.Contains("charset", StringComparison.OrdinalIgnoreCase) ? string.Empty : "; charset=utf-8"));
         }
 
-        var client = httpClientFactory.CreateClient(ClientName);
-        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        var body = await HttpBodies.ReadLimitedAsync(response.Content, options.Value.MaxResponseBytes, source.Id, cancellationToken);
-        var shape = response.IsSuccessStatusCode ? HttpBodies.Shape(body, response.Content.Headers.ContentType?.MediaType) : BodyShape.NotChecked;
-        return new HttpAttempt(response.StatusCode, response.Content.Headers.ContentType?.MediaType, body, RetryAfter(response.Headers.RetryAfter), planned.Url, shape);
+        return request;
     }
 
     private HttpAttempt? Classify(SourceDefinition source, HttpAttempt result, string host, RunLog log)
@@ -311,8 +362,15 @@ public sealed class HttpJsonConnector(
             return string.Empty;
         }
 
-        using var document = JsonDocument.Parse(HttpBodies.WithoutBom(result.Body).ToArray());
-        return EnvelopeRule.Message(document.RootElement, source.Http!.MessagePaths, source.Id) is { } message ? $": {message}" : string.Empty;
+        try
+        {
+            using var document = JsonRecordReader.Parse(HttpBodies.WithoutBom(result.Body).ToArray(), source.Id);
+            return EnvelopeRule.Message(document.RootElement, source.Http!.MessagePaths, source.Id) is { } message ? $": {message}" : string.Empty;
+        }
+        catch (InvalidDataException)
+        {
+            return string.Empty;
+        }
     }
 
     private TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header switch

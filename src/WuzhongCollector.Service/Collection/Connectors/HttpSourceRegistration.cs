@@ -11,7 +11,8 @@ public static class HttpSourceRegistration
         services.AddOptionsWithValidateOnStart<HttpSourceOptions, HttpSourceOptionsValidator>().BindConfiguration(HttpSourceOptions.SectionName);
         // Polly owns every timeout; HttpClient's own 100 s would silently cut a longer budget short.
         services.AddHttpClient(HttpJsonConnector.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All, UseCookies = false })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All, UseCookies = false, AllowAutoRedirect = false })
+            // Redirects are followed by the connector, which keeps credentials on their own host (HttpJsonConnector).
             // No HttpClient logging for sources: it would write URLs, and secrets go into URLs, at any log level.
             .RemoveAllLoggers();
         services.AddSingleton<HostRateLimits>();

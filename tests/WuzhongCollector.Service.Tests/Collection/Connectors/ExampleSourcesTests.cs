@@ -14,7 +14,7 @@ public sealed class ExampleSourcesTests
     {
         var catalogue = CatalogueLoader.Load(Path.Combine(RepoConfig, "catalogue.yaml")).Catalogue!;
 
-        var (sources, errors) = SourceRegistry.LoadSources(Path.Combine(RepoConfig, "sources"), catalogue);
+        var (sources, errors) = SourceRegistry.LoadSources(Path.Combine(RepoConfig, "sources"), catalogue, new SourceChecks(new DataRoots(RepoConfig), [5080]), TimeSpan.FromSeconds(10));
 
         Assert.Empty(errors);
         Assert.Equal(SourceKinds.All.Order(StringComparer.Ordinal), sources.Values.Select(s => s.KindText).Distinct().Order(StringComparer.Ordinal));
