@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 
 namespace WuzhongCollector.Service.Tests.Security;
 
