@@ -31,25 +31,6 @@ public static class ObservationWriter
         IEnumerable<(Observation? Observation, Rejection? Rejection)> mapped,
         CancellationToken cancellationToken)
     {
-        var summary = await WriteFiguresAsync(connection, transaction, sourceId, runId, payloadSha256, recordedAt, mapped, cancellationToken);
-        if (summary.Stored > 0)
-        {
-            await FigureChanges.NotifyAsync(connection, transaction, recordedAt, cancellationToken);
-        }
-
-        return summary;
-    }
-
-    private static async Task<WriteSummary> WriteFiguresAsync(
-        NpgsqlConnection connection,
-        NpgsqlTransaction transaction,
-        string sourceId,
-        long runId,
-        string? payloadSha256,
-        DateTimeOffset recordedAt,
-        IEnumerable<(Observation? Observation, Rejection? Rejection)> mapped,
-        CancellationToken cancellationToken)
-    {
         await ExecuteAsync(connection, transaction, ObservationWriterSql.CreateStage, new { }, cancellationToken);
         var staged = await CopyToStageAsync(connection, mapped, cancellationToken);
         var args = new { sourceId, runId, payloadSha256, recordedAt };
@@ -60,6 +41,7 @@ public static class ObservationWriter
             var latest = rejects.Count > 0 || staged.Observations == 0 ? null : staged.LatestPeriodEnds;
             await ExecuteAsync(connection, transaction, ObservationWriterSql.UpdateLatestPeriods,
                 new { sourceId, fromStage = latest is null, codes = latest?.Keys.ToArray() ?? [], ends = latest?.Values.ToArray() ?? [] }, cancellationToken);
+            await FigureChanges.NotifyAsync(connection, transaction, recordedAt, cancellationToken);
         }
 
         return new WriteSummary(
