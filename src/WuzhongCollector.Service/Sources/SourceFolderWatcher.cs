@@ -90,11 +90,13 @@ public sealed class SourceFolderWatcher(
     private async Task PollAsync(Action<string?> signal, CancellationToken stoppingToken)
     {
         var last = Fingerprint();
-        using var timer = new PeriodicTimer(options.Value.ReloadPollInterval, timeProvider);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            // A one-shot delay per poll, not a PeriodicTimer: a clock that jumps ahead (a resumed VM, a test's
+            // fake clock) must give one poll, not one for every interval it skipped.
+            while (true)
             {
+                await Task.Delay(options.Value.ReloadPollInterval, timeProvider, stoppingToken);
                 var now = Fingerprint();
                 if (now != last)
                 {
