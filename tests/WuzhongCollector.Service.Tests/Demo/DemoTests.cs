@@ -29,8 +29,12 @@ public sealed class DemoTests
         {
             runs = await Eventually.Async(async () =>
             {
+                // The runs of the job triggered at start: the source's cron (minute 30) may add a job of its own
+                // when the test runs at half past, and that one is skipped while the first holds the source.
                 var list = (await host.Http.GetFromJsonAsync<List<JsonElement>>("/api/runs?source=txb-5g-base-stations-api"))!;
-                return list.Any(r => r.GetProperty("outcome").GetString() == "succeeded") ? list : null;
+                var firstJobId = list.OrderBy(r => r.GetProperty("id").GetInt64()).Select(r => r.GetProperty("jobId").GetString()).FirstOrDefault();
+                var firstJob = list.Where(r => r.GetProperty("jobId").GetString() == firstJobId).ToList();
+                return firstJob.Any(r => r.GetProperty("outcome").GetString() == "succeeded") ? firstJob : null;
             }, seconds: 90);
         }
         catch (TimeoutException ex)
