@@ -61,9 +61,9 @@ public sealed class AnswerCacheTests : IDisposable
         [
             CacheProbe.Series, CacheProbe.Series + "?area=320506", CacheProbe.Series + "?area=320506001", CacheProbe.Series + "?area=",
             CacheProbe.Series + "?from=2022", CacheProbe.Series + "?to=2022", CacheProbe.Series + "?from=2022&to=2022",
-            CacheProbe.Series + "?asOf=2024-03-01T02:30:00Z", CacheProbe.Series + "?asOf=2024-03-01T10:30:00%2B08:00", CacheProbe.Series + "?asOf=2024-03-01T04:00:00Z",
+            CacheProbe.Series + "?asOf=2024-03-01T02:30:00Z", CacheProbe.Series + "?asOf=2024-03-01T12:30:00%2B08:00", CacheProbe.Series + "?asOf=2024-03-01T04:00:00Z",
             CacheProbe.Series + "?format=csv", CacheProbe.Series + "?format=csv&area=320506001", "/api/series/DC_NEW_PUE",
-            "/api/progress", "/api/progress?area=320506001", "/api/progress?asOf=2024-03-01T02:30:00Z", "/api/progress?asOf=2024-03-01T10:30:00%2B08:00",
+            "/api/progress", "/api/progress?area=320506001", "/api/progress?asOf=2024-03-01T02:30:00Z", "/api/progress?asOf=2024-03-01T12:30:00%2B08:00",
             "/api/progress/DE_CORE_VALUE_ADDED", "/api/progress/DE_CORE_VALUE_ADDED?area=320506001", "/api/progress/DC_NEW_PUE",
             "/api/freshness", "/api/freshness?asOf=2024-03-01T02:30:00Z",
             "/api/indicators", "/api/indicators?area=320506001", "/api/indicators/DE_CORE_VALUE_ADDED", "/api/indicators/DC_NEW_PUE",
