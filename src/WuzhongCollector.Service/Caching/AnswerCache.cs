@@ -156,7 +156,7 @@ public sealed class AnswerCache : IDisposable
             {
                 key.Append('=').Append(Uri.EscapeDataString(parameter switch
                 {
-                    // With its offset: answers echo asOf as given, so the same instant in two zones reads differently.
+                    // asOf arrives in UTC (AsOf converts any offset), so one instant has one key and one answer.
                     DateTimeOffset time => time.ToString("O", CultureInfo.InvariantCulture),
                     IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
                     _ => parameter.ToString() ?? "",

@@ -79,6 +79,12 @@ public sealed class AnswerCacheTests : IDisposable
         Assert.Equal(expected, fromDatabase);
         Assert.Equal(expected, fromMemory);
         Assert.Equal((paths.Length, paths.Length), (after.Hits - before.Hits, after.Misses - before.Misses));
+
+        // One instant written with another offset is the same question: it shares the entry, and the answer.
+        string[] utc = [CacheProbe.Series + "?asOf=2024-03-01T02:30:00Z"], china = [CacheProbe.Series + "?asOf=2024-03-01T10:30:00%2B08:00"];
+        var sameInstant = (await BodiesAsync(caching, china)).Single();
+        Assert.Equal(expected[Array.IndexOf(paths, utc[0])][utc[0].Length..], sameInstant[china[0].Length..]);
+        Assert.Equal(after.Hits + 1, (await CacheProbe.LookupsAsync(caching)).Hits);
     }
 
     [Fact]
