@@ -10,7 +10,7 @@ public sealed class ApiErrorTests : IDisposable
     private static readonly string[] AsOfEndpoints =
     [
         "/api/series/DE_CORE_VALUE_ADDED", "/api/series/DE_CORE_VALUE_ADDED/revisions", "/api/progress", "/api/progress/DE_CORE_VALUE_ADDED",
-        "/api/freshness", "/api/quality/flags", "/api/export/observations", "/api/export/progress",
+        "/api/freshness", "/api/quality/flags", "/api/export/observations", "/api/export/progress", "/api/evaluation", "/api/reporting",
     ];
 
     private readonly TestConfig config = new();
@@ -72,7 +72,11 @@ public sealed class ApiErrorTests : IDisposable
         Assert.Equal(utc, unescaped);
         Assert.Equal(2, JsonSerializer.Deserialize<SeriesDto>(utc, JsonSerializerOptions.Web)!.Points.Count);
         Assert.Empty(before!.Points);
-        Assert.Equal(200, (int)(await host.Http.GetAsync("/api/progress?asOf=" + shanghai + "+08:00")).StatusCode);
+        foreach (var endpoint in AsOfEndpoints)
+        {
+            using var response = await host.Http.GetAsync(endpoint + "?asOf=" + shanghai + "+08:00");
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{endpoint}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
     }
 
     [Fact]
