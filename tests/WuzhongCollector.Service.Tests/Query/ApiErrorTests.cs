@@ -99,6 +99,26 @@ public sealed class ApiErrorTests : IDisposable
         Assert.Equal(0, await host.ScalarAsync<long>("SELECT count(*) FROM source_control"));
     }
 
+    [Fact]
+    public async Task Dashboard_JobIdThatIsNotANumber_InThePathOrAButtonsForm_IsA404Problem_NotA500()
+    {
+        await using var host = await CollectorHost.StartAsync(config);
+        using var browser = new DashboardBrowser();
+        await browser.OpenAsync(host.BaseUrl + "/hangfire/jobs/succeeded");
+
+        using var details = await host.Http.GetAsync("/hangfire/jobs/details/abc");
+        var requeue = await browser.PostAsync(host.BaseUrl + "/hangfire/jobs/actions/requeue/99999999999999999999", "1");
+        var delete = await browser.PostAsync(host.BaseUrl + "/hangfire/jobs/failed/delete", "abc");
+
+        Assert.Equal(HttpStatusCode.NotFound, details.StatusCode);
+        Assert.Equal("application/problem+json", details.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("no job 'abc'", await details.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, requeue);
+        Assert.Equal(HttpStatusCode.NotFound, delete);
+        using var numbered = await host.Http.GetAsync("/hangfire/jobs/details/1");
+        Assert.Equal(HttpStatusCode.OK, numbered.StatusCode);
+    }
+
     [Theory]
     [InlineData("Production")]
     [InlineData("Development")]
