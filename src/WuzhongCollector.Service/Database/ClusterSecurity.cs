@@ -16,6 +16,12 @@ public sealed partial class ClusterSecurity(string root)
     public const string AppRole = "collector";
     public const string AnalystRole = "wuzhong_analyst";
 
+    // max_connections is 300 and the service's pools take about 90: analysts may not take the rest, and a transaction
+    // left open in a SQL client may not hold its locks (which a schema upgrade's ALTER TABLE, and everything queued
+    // behind it, would wait for) for longer than this.
+    public const int AnalystConnectionLimit = 50;
+    public const string AnalystIdleTransactionTimeout = "10min";
+
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
     /// <summary>Where the socket lives; only the cluster's owner may enter it.</summary>
@@ -90,8 +96,9 @@ public sealed partial class ClusterSecurity(string root)
             {CreateRole(AppRole)}
             {CreateRole(AnalystRole)}
             ALTER ROLE {AppRole} LOGIN NOCREATEROLE PASSWORD '{Password(AppRole)}';
-            ALTER ROLE {AnalystRole} LOGIN PASSWORD '{Password(AnalystRole)}';
+            ALTER ROLE {AnalystRole} LOGIN CONNECTION LIMIT {AnalystConnectionLimit} PASSWORD '{Password(AnalystRole)}';
             ALTER ROLE {AnalystRole} SET default_transaction_read_only = on;
+            ALTER ROLE {AnalystRole} SET idle_in_transaction_session_timeout = '{AnalystIdleTransactionTimeout}';
             """, connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -1,6 +1,7 @@
 using WuzhongCollector.Core.Catalogue;
 using WuzhongCollector.Core.Progress;
 using WuzhongCollector.Service.Reporting;
+using WuzhongCollector.Service.Web;
 
 namespace WuzhongCollector.Service.Plan;
 
@@ -14,15 +15,15 @@ public static class EvaluationApi
         return app;
     }
 
-    private static async Task<IResult> EvaluateAsync(PlanReader reader, CancellationToken cancellationToken, string area = PlanReport.PlanArea, DateTimeOffset? asOf = null)
+    private static async Task<IResult> EvaluateAsync(PlanReader reader, CancellationToken cancellationToken, string area = PlanReport.PlanArea, AsOf? asOf = null)
     {
-        var report = await reader.ReadAsync(area, asOf, cancellationToken);
+        var report = await reader.ReadAsync(area, asOf?.Value, cancellationToken);
         var planEndYear = reader.Settings.PlanEndYear;
         var targets = report.Indicators.SelectMany(i => i.Progress.Targets.Select(t => (Indicator: i, Final: FinalEvaluation.Judge(t)))).ToList();
         return Results.Ok(new
         {
             report.Area,
-            asOf,
+            report.AsOf,
             report.EvaluatedAt,
             planEndYear,
             finished = report.Freshness.Today > new DateOnly(planEndYear, 12, 31),

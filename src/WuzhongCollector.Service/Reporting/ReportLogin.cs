@@ -62,13 +62,24 @@ public static class ReportLogin
         }).WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
     }
 
-    private static async Task<IResult> LoginAsync(HttpContext context, IOptions<SecurityOptions> security, ILoggerFactory loggers,
+    private static async Task<IResult> LoginAsync(HttpContext context, IOptions<SecurityOptions> security, LoginThrottle throttle,
         [FromForm] string user, [FromForm] string password)
     {
-        var configured = security.Value.Users.FirstOrDefault(u => string.Equals(u.Name, user, StringComparison.Ordinal));
-        if (!PasswordHashes.Verify(configured?.PasswordHash, password) || configured!.Role is not (Roles.Admin or Roles.Department))
+        if (await throttle.RefusedAsync(context))
         {
-            loggers.CreateLogger(typeof(ReportLogin)).LogWarning("Report login refused for user {User} from {Address}", user, context.Connection.RemoteIpAddress);
+            return Results.Empty;
+        }
+
+        var configured = security.Value.Users.FirstOrDefault(u => string.Equals(u.Name, user, StringComparison.Ordinal));
+        if (!PasswordHashes.Verify(configured?.PasswordHash, password))
+        {
+            throttle.Failed(context, user, configured is null ? "unknown user" : "wrong password");
+            return Results.Redirect("/report/login?error=1");
+        }
+
+        if (configured!.Role is not (Roles.Admin or Roles.Department))
+        {
+            throttle.Failed(context, user, $"role {configured.Role} does not report");
             return Results.Redirect("/report/login?error=1");
         }
 

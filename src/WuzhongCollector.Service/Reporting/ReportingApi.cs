@@ -1,5 +1,6 @@
 using WuzhongCollector.Core.Normalisation;
 using WuzhongCollector.Core.Reporting;
+using WuzhongCollector.Service.Web;
 
 namespace WuzhongCollector.Service.Reporting;
 
@@ -14,7 +15,7 @@ public static class ReportingApi
     }
 
     private static async Task<IResult> ListAsync(CompletenessReader reader, ReportingPlan plan, CancellationToken cancellationToken,
-        string? period = null, string? department = null, DateTimeOffset? asOf = null)
+        string? period = null, string? department = null, AsOf? asOf = null)
     {
         Period? within = null;
         if (period is not null)
@@ -32,7 +33,7 @@ public static class ReportingApi
             return Results.Problem($"department '{department}' reports nothing (see config/reporting.yaml)", statusCode: 400, title: "Invalid parameter 'department'");
         }
 
-        var report = await reader.ReadAsync(asOf, cancellationToken);
+        var report = await reader.ReadAsync(asOf?.Value, cancellationToken);
         var shown = report.Obligations
             .Where(o => within is not { } w || (o.Status.Obligation.Period.Start >= w.Start && o.Status.Obligation.Period.End <= w.End))
             .Where(o => department is null || o.Status.Obligation.Department == department)
@@ -40,7 +41,7 @@ public static class ReportingApi
         return Results.Ok(new
         {
             today = report.Today,
-            asOf,
+            asOf = asOf?.Value,
             period = within?.Id,
             planEndYear = plan.PlanEndYear,
             departments = plan.Departments,

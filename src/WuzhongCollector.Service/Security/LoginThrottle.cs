@@ -41,23 +41,34 @@ public sealed class LoginThrottle : IDisposable
     /// <summary>Before authentication: a client over its limit that sends credentials gets 429, and no hash is computed.</summary>
     public async Task CheckAsync(HttpContext context, RequestDelegate next)
     {
-        if (context.Request.Headers.Authorization.Count > 0)
+        if (context.Request.Headers.Authorization.Count > 0 && await RefusedAsync(context))
         {
-            var client = ClientOf(context);
-            // Zero permits asks "any left?" without using one.
-            using var probe = failures.AttemptAcquire(client, 0);
-            if (!probe.IsAcquired)
-            {
-                var wait = probe.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
-                var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-                logger.LogWarning("Login from {Client} on {Path} refused: too many failed logins; retry after {Seconds} s", client, context.Request.Path, seconds);
-                await ApiErrors.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many failed logins",
-                    $"too many failed logins from {client}; try again in {seconds.ToString(CultureInfo.InvariantCulture)} s", seconds);
-                return;
-            }
+            return;
         }
 
         await next(context);
+    }
+
+    /// <summary>
+    /// Answers 429 with Retry-After when the client is over its limit; for logins that carry the password in a
+    /// form (the /report login) rather than in the Authorization header.
+    /// </summary>
+    public async Task<bool> RefusedAsync(HttpContext context)
+    {
+        var client = ClientOf(context);
+        // Zero permits asks "any left?" without using one.
+        using var probe = failures.AttemptAcquire(client, 0);
+        if (probe.IsAcquired)
+        {
+            return false;
+        }
+
+        var wait = probe.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        logger.LogWarning("Login from {Client} on {Path} refused: too many failed logins; retry after {Seconds} s", client, context.Request.Path, seconds);
+        await ApiErrors.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many failed logins",
+            $"too many failed logins from {client}; try again in {seconds.ToString(CultureInfo.InvariantCulture)} s", seconds);
+        return true;
     }
 
     private static string ClientOf(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";

@@ -73,6 +73,7 @@ public static class SecurityRegistration
 
     public static WebApplication UseCollectorDashboard(this WebApplication app)
     {
+        app.Use(DashboardJobIds.CheckAsync);
         app.UseHangfireDashboard("/hangfire", new DashboardOptions
         {
             DashboardTitle = "WuzhongCollector",

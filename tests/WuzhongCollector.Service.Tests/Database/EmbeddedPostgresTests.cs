@@ -101,6 +101,8 @@ public sealed class EmbeddedPostgresTests
         await using var analyst = new NpgsqlConnection(embedded.AnalystConnectionString("postgres"));
         await analyst.OpenAsync();
         Assert.Equal("wuzhong_analyst", await analyst.ExecuteScalarAsync<string>("SELECT current_user"));
+        Assert.Equal(ClusterSecurity.AnalystConnectionLimit, await analyst.ExecuteScalarAsync<int>("SELECT rolconnlimit FROM pg_roles WHERE rolname = current_user"));
+        Assert.Equal("10min", await analyst.ExecuteScalarAsync<string>("SHOW idle_in_transaction_session_timeout"));
         var ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
         Assert.Equal((ownerOnly, ownerOnly), (File.GetUnixFileMode(embedded.Root), File.GetUnixFileMode(socket)));
         Assert.Contains($".s.PGSQL.{embedded.Port}", Directory.GetFiles(socket).Select(Path.GetFileName));

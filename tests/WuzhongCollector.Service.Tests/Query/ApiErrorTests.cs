@@ -10,7 +10,7 @@ public sealed class ApiErrorTests : IDisposable
     private static readonly string[] AsOfEndpoints =
     [
         "/api/series/DE_CORE_VALUE_ADDED", "/api/series/DE_CORE_VALUE_ADDED/revisions", "/api/progress", "/api/progress/DE_CORE_VALUE_ADDED",
-        "/api/freshness", "/api/quality/flags", "/api/export/observations", "/api/export/progress",
+        "/api/freshness", "/api/quality/flags", "/api/export/observations", "/api/export/progress", "/api/evaluation", "/api/reporting",
     ];
 
     private readonly TestConfig config = new();
@@ -72,7 +72,11 @@ public sealed class ApiErrorTests : IDisposable
         Assert.Equal(utc, unescaped);
         Assert.Equal(2, JsonSerializer.Deserialize<SeriesDto>(utc, JsonSerializerOptions.Web)!.Points.Count);
         Assert.Empty(before!.Points);
-        Assert.Equal(200, (int)(await host.Http.GetAsync("/api/progress?asOf=" + shanghai + "+08:00")).StatusCode);
+        foreach (var endpoint in AsOfEndpoints)
+        {
+            using var response = await host.Http.GetAsync(endpoint + "?asOf=" + shanghai + "+08:00");
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{endpoint}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
     }
 
     [Fact]
@@ -93,6 +97,26 @@ public sealed class ApiErrorTests : IDisposable
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("body", JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, await host.ScalarAsync<long>("SELECT count(*) FROM source_control"));
+    }
+
+    [Fact]
+    public async Task Dashboard_JobIdThatIsNotANumber_InThePathOrAButtonsForm_IsA404Problem_NotA500()
+    {
+        await using var host = await CollectorHost.StartAsync(config);
+        using var browser = new DashboardBrowser();
+        await browser.OpenAsync(host.BaseUrl + "/hangfire/jobs/succeeded");
+
+        using var details = await host.Http.GetAsync("/hangfire/jobs/details/abc");
+        var requeue = await browser.PostAsync(host.BaseUrl + "/hangfire/jobs/actions/requeue/99999999999999999999", "1");
+        var delete = await browser.PostAsync(host.BaseUrl + "/hangfire/jobs/failed/delete", "abc");
+
+        Assert.Equal(HttpStatusCode.NotFound, details.StatusCode);
+        Assert.Equal("application/problem+json", details.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("no job 'abc'", await details.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, requeue);
+        Assert.Equal(HttpStatusCode.NotFound, delete);
+        using var numbered = await host.Http.GetAsync("/hangfire/jobs/details/1");
+        Assert.Equal(HttpStatusCode.OK, numbered.StatusCode);
     }
 
     [Theory]
