@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using WuzhongCollector.Core.Catalogue;
+using WuzhongCollector.Core.Monitoring;
 using WuzhongCollector.Core.Normalisation;
 using WuzhongCollector.Core.Parsing;
 using WuzhongCollector.Core.Sources;
@@ -9,6 +10,7 @@ using WuzhongCollector.Core.Tables;
 using WuzhongCollector.Service.Collection;
 using WuzhongCollector.Service.Collection.Connectors;
 using WuzhongCollector.Service.Demo;
+using WuzhongCollector.Service.Plan;
 
 namespace WuzhongCollector.Service.Cli;
 
@@ -66,7 +68,9 @@ public static class PreviewCommand
             return await printer.FailAsync(source.Id, failure.Outcome, failure.Class, ex.Message, log);
         }
 
-        return await printer.WriteAsync(source, loaded.Catalogue, result, log);
+        // The plausible ranges flag what a run would store; without a readable monitoring.yaml nothing is flagged.
+        var ranges = MonitoringSettingsLoader.Load(Path.Combine(paths.Directory, PlanRegistration.SettingsFile), loaded.Catalogue).Settings;
+        return await printer.WriteAsync(source, loaded.Catalogue, ranges, result, log);
     }
 
     /// <summary>What a run would fetch: the file (given, configured, or the oldest in the drop folder), a saved answer, or the live endpoint.</summary>

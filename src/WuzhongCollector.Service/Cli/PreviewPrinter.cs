@@ -1,5 +1,7 @@
 using WuzhongCollector.Core.Catalogue;
+using WuzhongCollector.Core.Monitoring;
 using WuzhongCollector.Core.Normalisation;
+using WuzhongCollector.Core.Quality;
 using WuzhongCollector.Core.Sources;
 using WuzhongCollector.Service.Collection;
 using WuzhongCollector.Service.Plan;
@@ -41,7 +43,8 @@ internal sealed class PreviewPrinter(TextWriter output, bool json, bool compact)
         return 1;
     }
 
-    public async Task<int> WriteAsync(SourceDefinition source, IndicatorCatalogue catalogue, PreviewResult result, RunLog log)
+    /// <summary><paramref name="ranges"/>: the plausible ranges that flag a figure (as /api/quality/flags would), or null for none.</summary>
+    public async Task<int> WriteAsync(SourceDefinition source, IndicatorCatalogue catalogue, MonitoringSettings? ranges, PreviewResult result, RunLog log)
     {
         var payload = result.Payload;
         if (!json)
@@ -54,14 +57,17 @@ internal sealed class PreviewPrinter(TextWriter output, bool json, bool compact)
             }
         }
 
-        var (errors, missing, skipped) = (0, 0, 0);
+        var (errors, missing, skipped, flagged) = (0, 0, 0, 0);
         foreach (var line in result.Lines)
         {
             if (line.Observation is { } observation)
             {
+                var unit = catalogue.Find(observation.IndicatorCode)!.Unit;
+                var flag = QualityChecks.CheckRange(observation.Value, ranges?.RangeFor(observation.IndicatorCode, unit));
+                flagged += flag is null ? 0 : 1;
                 if (!compact)
                 {
-                    await ObservationAsync(observation, line, Change(result, observation), catalogue.Find(observation.IndicatorCode)!.Unit, source.Id);
+                    await ObservationAsync(observation, line, Change(result, observation), unit, flag, source.Id);
                 }
 
                 continue;
@@ -85,11 +91,11 @@ internal sealed class PreviewPrinter(TextWriter output, bool json, bool compact)
             await output.WriteLineAsync($"… {errors + missing - CompactRejects} more reject(s); preview {source.Id} lists them all");
         }
 
-        await SummaryAsync(source.Id, result, log, errors, missing, skipped);
+        await SummaryAsync(source.Id, result, log, errors, missing, skipped, flagged);
         return errors > 0 ? 1 : 0;
     }
 
-    private async Task SummaryAsync(string sourceId, PreviewResult result, RunLog log, int errors, int missing, int skipped)
+    private async Task SummaryAsync(string sourceId, PreviewResult result, RunLog log, int errors, int missing, int skipped, int flagged)
     {
         var outcome = RunOutcomes.Of(result.Records, errors);
         var changes = result.Stored is null ? null : result.Unique.Select(o => Change(result, o)!.Value.Change).ToList();
@@ -99,7 +105,7 @@ internal sealed class PreviewPrinter(TextWriter output, bool json, bool compact)
             await output.WriteLineAsync(PreviewCommand.Json(new
             {
                 type = "summary", source = sourceId, origin = result.Payload.Origin, outcome, records = result.Records, observations = result.Unique.Count,
-                errors, missing, skipped, @new = Count("new"), revised = Count("revised"), unchanged = Count("unchanged"), written = 0, calls = log.Calls, retries = log.Retries,
+                errors, missing, skipped, flagged, @new = Count("new"), revised = Count("revised"), unchanged = Count("unchanged"), written = 0, calls = log.Calls, retries = log.Retries,
             }));
             return;
         }
@@ -109,7 +115,8 @@ internal sealed class PreviewPrinter(TextWriter output, bool json, bool compact)
             : $"{result.Unique.Count} observation(s): {Count("new")} new, {Count("revised")} revised, {Count("unchanged")} unchanged";
         await output.WriteLineAsync(
             $"{sourceId}: {result.Records} record(s) in {result.Payload.Origin}: {observations}, "
-            + $"{errors} reject(s), {missing} missing or below unit{(skipped > 0 ? $", {skipped} skipped by the mapping" : string.Empty)}; a run would end as {outcome}; nothing was written");
+            + $"{errors} reject(s), {missing} missing or below unit{(skipped > 0 ? $", {skipped} skipped by the mapping" : string.Empty)}"
+            + $"{(flagged > 0 ? $", {flagged} stored but flagged as implausible" : string.Empty)}; a run would end as {outcome}; nothing was written");
     }
 
     private async Task FetchStepsAsync(RunLog log)
@@ -125,7 +132,7 @@ internal sealed class PreviewPrinter(TextWriter output, bool json, bool compact)
         }
     }
 
-    private async Task ObservationAsync(Observation o, PreviewLine line, (string Change, CurrentFigure? Stored)? change, string unit, string sourceId)
+    private async Task ObservationAsync(Observation o, PreviewLine line, (string Change, CurrentFigure? Stored)? change, string unit, QualityFlag? flag, string sourceId)
     {
         var cell = line.Cell;
         var stored = change?.Stored;
@@ -134,7 +141,7 @@ internal sealed class PreviewPrinter(TextWriter output, bool json, bool compact)
             await output.WriteLineAsync(PreviewCommand.Json(new
             {
                 type = "observation", indicator = o.IndicatorCode, area = o.AreaCode, period = o.Period.Id, periodType = o.Period.TypeName, value = o.Value, unit,
-                status = o.Status.ToText(), change = change?.Change, stored = stored is null ? null : new { value = stored.Value, status = stored.Status, source = stored.Source, vintage = stored.Vintage },
+                status = o.Status.ToText(), flag = flag?.Message, change = change?.Change, stored = stored is null ? null : new { value = stored.Value, status = stored.Status, source = stored.Source, vintage = stored.Vintage },
                 origin = o.Location, sheet = cell?.Sheet, row = cell?.Row, column = cell?.Column, header = cell?.Header,
             }));
             return;
@@ -143,7 +150,7 @@ internal sealed class PreviewPrinter(TextWriter output, bool json, bool compact)
         var tag = change?.Change switch { null => "OK", "unchanged" => "SAME", var c => c.ToUpperInvariant() };
         var was = stored is null || (change!.Value.Change == "unchanged" && stored.Source == sourceId) ? string.Empty
             : $" ({(change.Value.Change == "unchanged" ? "stored" : "was")} {PreviewCommand.Number(stored.Value)} {stored.Status}{(stored.Source == sourceId ? string.Empty : " from " + stored.Source)})";
-        await output.WriteLineAsync($"{tag,-7} {o.IndicatorCode,-32} {o.AreaCode} {o.Period.Id,-17} {PreviewCommand.Number(o.Value),12} {unit,-5} {o.Status.ToText(),-11} {o.Location}{was}");
+        await output.WriteLineAsync($"{tag,-7} {o.IndicatorCode,-32} {o.AreaCode} {o.Period.Id,-17} {PreviewCommand.Number(o.Value),12} {unit,-5} {o.Status.ToText(),-11} {o.Location}{was}{(flag is null ? string.Empty : $"  FLAG {flag.Message}")}");
     }
 
     /// <summary>A reject, or a record the mapping skips on purpose (SKIP, type "skip"): counted apart, never an error.</summary>

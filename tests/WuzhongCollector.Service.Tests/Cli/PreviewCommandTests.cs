@@ -107,6 +107,33 @@ public sealed class PreviewCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Preview_FigureOutsideItsPlausibleRange_IsShownFlagged_AsARunWouldStoreAndFlagIt()
+    {
+        config.WriteFile("exports/cloud.csv", "期别,数值\n2022年,96.5%\n2023年,130%\n");
+        config.WriteSource("cloud", """
+            kind: csv
+            schedule: { cron: "0 2 * * *" }
+            file: { path: exports/cloud.csv }
+            mapping: { indicator: { const: GOV_CLOUD_ADOPTION_RATE }, period: 期别, value: 数值 }
+            """);
+
+        var (exit, lines) = await RunAsync("preview", "cloud");
+        var (_, json) = await RunAsync("preview", "cloud", "--json");
+
+        Assert.Equal(0, exit);
+        Assert.Equal(
+            [
+                "OK      GOV_CLOUD_ADOPTION_RATE          320506 2022                      96.5 %     normal      exports/cloud.csv row 2 column '数值'",
+                "OK      GOV_CLOUD_ADOPTION_RATE          320506 2023                       130 %     normal      exports/cloud.csv row 3 column '数值'  FLAG 130 is above the plausible maximum 100",
+            ],
+            lines.Where(l => l.StartsWith("OK", StringComparison.Ordinal)));
+        Assert.EndsWith("0 missing or below unit, 1 stored but flagged as implausible; a run would end as succeeded; nothing was written", lines[^1], StringComparison.Ordinal);
+        var objects = json.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal([JsonValueKind.Null, JsonValueKind.String], objects.Take(2).Select(o => o.GetProperty("flag").ValueKind));
+        Assert.Equal(1, objects[^1].GetProperty("flagged").GetInt32());
+    }
+
+    [Fact]
     public async Task Preview_SavedAnswer_NeedsNoSecret_ButALiveFetchDoes()
     {
         config.WriteSource("portal", """
