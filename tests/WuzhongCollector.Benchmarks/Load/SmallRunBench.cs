@@ -18,6 +18,9 @@ public sealed record SmallRunResult(SmallRunPoint Empty, SmallRunPoint Full)
     public double Ratio => Full.MedianMs / Empty.MedianMs;
 
     public double? CpuRatio => Full.CpuMs / Empty.CpuMs;
+
+    /// <summary>"1.14x; by CPU 0.97x", without the CPU part when PostgreSQL's CPU could not be read.</summary>
+    public string Ratios => string.Create(CultureInfo.InvariantCulture, $"{Ratio:0.00}x{(CpuRatio is { } cpu ? $"; by CPU {cpu:0.00}x" : "")}");
 }
 
 /// <summary>
@@ -56,7 +59,7 @@ public static class SmallRunBench
             var first = await InProcessService.CollectAsync(app, MonthlyExport.SourceId, cancellationToken);
             await FirstLoadBench.VacuumAsync(db);
             var result = await CompareAsync(settings, databases, config, app, $"{first.Counts?.Stored:N0} figures stored", cancellationToken);
-            await log.WriteLineAsync($"  10-row run: median {result.Empty.MedianMs:0.0} ms on an empty store, {result.Full.MedianMs:0.0} ms on {result.Full.Store} ({result.Ratio:0.00}x; by CPU {result.CpuRatio:0.00}x)");
+            await log.WriteLineAsync($"  10-row run: median {result.Empty.MedianMs:0.0} ms on an empty store, {result.Full.MedianMs:0.0} ms on {result.Full.Store} ({result.Ratios})");
             return result;
         }
         finally
