@@ -18,7 +18,8 @@ public sealed record MachineInfo(string Cpu, int Cores, string Memory, string Os
 
 public sealed record BenchResults(
     BenchSettings Settings, MachineInfo Machine, WritePathResult? WritePath, EndToEndResult? EndToEnd, MemoryResult? Memory,
-    ApiLatencyResult? Api, SchedulingResult? Scheduling, string LoadAtEnd, FirstLoadResult? Load = null, RecoveryResult? Recovery = null);
+    ApiLatencyResult? Api, SchedulingResult? Scheduling, string LoadAtEnd, FirstLoadResult? Load = null, RecoveryResult? Recovery = null,
+    SmallRunResult? SmallRuns = null);
 
 /// <summary>Runs the scenarios in order; the API scenario reads the database the end-to-end load filled.</summary>
 public static class Bench
@@ -87,6 +88,13 @@ public static class Bench
                 load = await FirstLoadBench.RunAsync(settings, databases, log, cancellationToken);
             }
 
+            SmallRunResult? smallRuns = load?.SmallRuns;
+            if (settings.Runs("small-run") && load is null)
+            {
+                await log.WriteLineAsync($"[7] a 10-row run on an empty store and on {settings.BigRows} figures");
+                smallRuns = await SmallRunBench.RunAsync(settings, databases, log, cancellationToken);
+            }
+
             RecoveryResult? recovery = null;
             if (settings.Runs("recovery"))
             {
@@ -94,7 +102,7 @@ public static class Bench
                 recovery = await RecoveryBench.RunAsync(settings, databases, log, cancellationToken);
             }
 
-            return new BenchResults(settings, machine, writePath, endToEnd, memory, api, scheduling, MachineInfo.LoadAverage(), load, recovery);
+            return new BenchResults(settings, machine, writePath, endToEnd, memory, api, scheduling, MachineInfo.LoadAverage(), load, recovery, smallRuns);
         }
         finally
         {

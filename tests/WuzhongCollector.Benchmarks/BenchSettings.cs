@@ -44,7 +44,7 @@ public sealed record BenchSettings
 
     public int RecordsPerSource { get; init; } = 12;
 
-    /// <summary>Scenarios to run: write, e2e, memory, api, sources, load, recovery.</summary>
+    /// <summary>Scenarios to run: write, e2e, memory, api, sources, load, small-run, recovery.</summary>
     public IReadOnlySet<string> Only { get; init; } = AllScenarios;
 
     public string? OutputPath { get; init; }
@@ -52,7 +52,7 @@ public sealed record BenchSettings
     /// <summary>Where generated files go; deleted at the end.</summary>
     public string WorkDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "wuzhong-bench-" + Guid.NewGuid().ToString("N")[..8]);
 
-    public static readonly IReadOnlySet<string> AllScenarios = new HashSet<string>(["write", "e2e", "memory", "api", "sources", "load", "recovery"], StringComparer.Ordinal);
+    public static readonly IReadOnlySet<string> AllScenarios = new HashSet<string>(["write", "e2e", "memory", "api", "sources", "load", "small-run", "recovery"], StringComparer.Ordinal);
 
     /// <summary>
     /// Tiny sizes: every code path runs in seconds; the numbers mean nothing. Without recovery: a tiny import ends
@@ -113,7 +113,8 @@ public sealed record BenchSettings
     public const string Usage = """
         usage: dotnet run -c Release --project tests/WuzhongCollector.Benchmarks -- [options]
           --out FILE            also write the results as Markdown to FILE
-          --only a,b            scenarios: write, e2e, memory, api, sources, load, recovery (default: all)
+          --only a,b            scenarios: write, e2e, memory, api, sources, load, small-run, recovery (default: all;
+                                small-run is load's 10-row comparison alone, which load already includes)
           --rows N              CSV and write-path rows (default 1000000); load also runs a tenth of it
           --big-rows N          second size for peak memory and the load growth table (default 5000000)
           --dapper-rows N       rows for the naive row-by-row load (default 100000)

@@ -62,9 +62,6 @@ public sealed class CollectSourceJob(
             return new RunSummary(skipped, "skipped", null, "another run of this source is in progress");
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE run SET outcome = 'abandoned', finished_at = @startedAt, error = 'the run ended without recording its outcome: its process was killed or lost the database; nothing of it was committed' WHERE source_id = @sourceId AND outcome = 'running'",
-            new { sourceId, startedAt }, cancellationToken: cancellationToken));
         var runId = await InsertRunAsync(connection, source, startedAt, "running", null, cancellationToken);
         var log = new RunLog();
         try
@@ -144,8 +141,17 @@ public sealed class CollectSourceJob(
         return new RunSummary(runId, outcome, counts, null);
     }
 
+    /// <summary>
+    /// Records the run. A running one holds its source's lock, so any other run of the source still marked running
+    /// was left by a killed process: it becomes abandoned in the same statement.
+    /// </summary>
     private async Task<long> InsertRunAsync(NpgsqlConnection connection, SourceDefinition source, DateTimeOffset startedAt, string outcome, string? error, CancellationToken cancellationToken) =>
         await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            WITH abandoned AS (
+                UPDATE run SET outcome = 'abandoned', finished_at = @startedAt,
+                    error = 'the run ended without recording its outcome: its process was killed or lost the database; nothing of it was committed'
+                WHERE source_id = @Id AND outcome = 'running' AND @outcome = 'running'
+            )
             INSERT INTO run (source_id, job_id, attempt, started_at, finished_at, outcome, error, config_hash, session_pid, session_started)
             VALUES (@Id, @jobId, GREATEST(@attempt, 1 + (SELECT count(*) FROM run WHERE job_id = @jobId AND outcome <> 'skipped')), @startedAt, CASE WHEN @outcome = 'running' THEN NULL ELSE @startedAt END, @outcome, @error, @ConfigHash,
                     pg_backend_pid(), (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()))

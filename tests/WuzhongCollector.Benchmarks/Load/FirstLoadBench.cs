@@ -41,8 +41,6 @@ public static class FirstLoadBench
         (double Seconds, RunSummary Run) rerun = default, revision = default;
         ReadSpeedResult? reads = null;
         Directory.CreateDirectory(Path.GetDirectoryName(csv)!);
-        var smallEmpty = await SmallRunBench.MeasureOnEmptyStoreAsync(settings, databases, config, cancellationToken);
-        await log.WriteLineAsync($"  10-row run on an empty store: median {smallEmpty.MedianMs:0.0} ms");
         SmallRunResult? smallRuns = null;
         foreach (var rows in sizes)
         {
@@ -86,8 +84,8 @@ public static class FirstLoadBench
                 if (rows == settings.BigRows)
                 {
                     await VacuumAsync(serviceDb);
-                    smallRuns = new SmallRunResult(smallEmpty, await SmallRunBench.MeasureAsync(settings, app, config, $"{first.Counts?.Stored:N0} figures stored", cancellationToken));
-                    await log.WriteLineAsync($"  10-row run on {smallRuns.Full.Store}: median {smallRuns.Full.MedianMs:0.0} ms ({smallRuns.Ratio:0.00}x the empty store)");
+                    smallRuns = await SmallRunBench.CompareAsync(settings, databases, config, app, $"{first.Counts?.Stored:N0} figures stored", cancellationToken);
+                    await log.WriteLineAsync($"  10-row run: median {smallRuns.Empty.MedianMs:0.0} ms on an empty store, {smallRuns.Full.MedianMs:0.0} ms on {smallRuns.Full.Store} ({smallRuns.Ratios})");
                 }
             }
             finally
@@ -110,7 +108,7 @@ public static class FirstLoadBench
     }
 
     /// <summary>As autovacuum would after a big load, so reads and small runs meet a settled store.</summary>
-    private static async Task VacuumAsync(string connectionString)
+    public static async Task VacuumAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.ExecuteAsync("VACUUM ANALYZE", commandTimeout: 0);

@@ -17,7 +17,7 @@ namespace WuzhongCollector.Benchmarks.Scheduling;
 
 public sealed record SchedulingResult(
     int Sources, double BuildSeconds, double RegisterSeconds, double CycleSeconds, int EndpointCalls,
-    IReadOnlyDictionary<string, int> Outcomes, long Observations, int RecurringJobs);
+    IReadOnlyDictionary<string, int> Outcomes, long Observations, int RecurringJobs, double CycleServiceCpuSeconds, double? CyclePostgresCpuSeconds);
 
 /// <summary>
 /// Scenario 6: many configured http-json sources against a loopback endpoint. Times building the service
@@ -53,6 +53,7 @@ public static class ManySourcesBench
             await log.WriteLineAsync($"  {settings.Sources} sources: built in {buildSeconds:0.00} s, registered in {registerSeconds:0.00} s");
 
             var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
+            var (cpu, cluster) = (Process.GetCurrentProcess().TotalProcessorTime, WritePath.CpuClock.ClusterSeconds(BenchDatabase.DataDirectory));
             clock.Restart();
             for (var i = 0; i < settings.Sources; i++)
             {
@@ -61,13 +62,15 @@ public static class ManySourcesBench
 
             await WaitForAsync(dataSource, "SELECT count(*) FROM run WHERE finished_at IS NOT NULL", settings.Sources, TimeSpan.FromMinutes(10), cancellationToken);
             var cycleSeconds = clock.Elapsed.TotalSeconds;
+            var serviceCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+            var postgresCpu = WritePath.CpuClock.ClusterSeconds(BenchDatabase.DataDirectory) - cluster;
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             var outcomes = (await connection.QueryAsync<(string Outcome, int Count)>("SELECT outcome, count(*)::int FROM run GROUP BY outcome"))
                 .ToDictionary(r => r.Outcome, r => r.Count, StringComparer.Ordinal);
             var observations = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM observation");
             var recurring = await connection.ExecuteScalarAsync<int>("SELECT count(*)::int FROM hangfire.set WHERE key = 'recurring-jobs' AND value NOT LIKE 'system:%'");
-            await log.WriteLineAsync($"  one cycle of {settings.Sources} sources in {cycleSeconds:0.00} s ({string.Join(", ", outcomes.Select(o => $"{o.Value} {o.Key}"))})");
-            return new SchedulingResult(settings.Sources, buildSeconds, registerSeconds, cycleSeconds, endpoint.Calls, outcomes, observations, recurring);
+            await log.WriteLineAsync($"  one cycle of {settings.Sources} sources in {cycleSeconds:0.00} s ({string.Join(", ", outcomes.Select(o => $"{o.Value} {o.Key}"))}; CPU: service and endpoint {serviceCpu:0.0} s, PostgreSQL {postgresCpu:0.0} s)");
+            return new SchedulingResult(settings.Sources, buildSeconds, registerSeconds, cycleSeconds, endpoint.Calls, outcomes, observations, recurring, serviceCpu, postgresCpu);
         }
         finally
         {

@@ -36,6 +36,61 @@ public sealed class CpuClock
         return backend is null ? null : (Process.GetCurrentProcess().TotalProcessorTime - clientStart).TotalSeconds + (backend.Value - backendStart);
     }
 
+    /// <summary>
+    /// CPU seconds of every process of the cluster in <paramref name="clusterDirectory"/> (the postmaster, the backends
+    /// it has reaped and those alive, the background writers); null when it does not run here.
+    /// </summary>
+    public static double? ClusterSeconds(string clusterDirectory)
+    {
+        var pidFile = Path.Combine(clusterDirectory, "data", "postmaster.pid");
+        if (!OperatingSystem.IsLinux() || !File.Exists(pidFile) || !int.TryParse(File.ReadLines(pidFile).First(), out var postmaster))
+        {
+            return null;
+        }
+
+        long ticks = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            var stat = StatFields(Path.GetFileName(dir));
+            if (stat is null)
+            {
+                continue;
+            }
+
+            // utime, stime (fields 14, 15); for the postmaster also cutime, cstime (16, 17): the CPU of its exited children.
+            if (Path.GetFileName(dir) == postmaster.ToString(CultureInfo.InvariantCulture))
+            {
+                ticks += stat[11] + stat[12] + stat[13] + stat[14];
+            }
+            else if (stat[1] == postmaster)
+            {
+                ticks += stat[11] + stat[12];
+            }
+        }
+
+        return ticks / 100.0;
+    }
+
+    /// <summary>The numeric fields of /proc/PID/stat after the command name (ppid at 1, utime at 11), or null.</summary>
+    private static long[]? StatFields(string pid)
+    {
+        if (!int.TryParse(pid, out _))
+        {
+            return null;
+        }
+
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                .Take(15).Select(f => long.TryParse(f, out var n) ? n : 0).ToArray();
+        }
+        catch (IOException)
+        {
+            // The process ended meanwhile.
+            return null;
+        }
+    }
+
     private static double? BackendSeconds(int? pid)
     {
         var path = $"/proc/{pid}/stat";

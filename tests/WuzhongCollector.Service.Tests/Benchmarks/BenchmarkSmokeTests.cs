@@ -72,8 +72,9 @@ public sealed class BenchmarkSmokeTests
         var report = BenchReport.ToMarkdown(results, settings);
         Assert.Contains("| 1 | write path, new keys", report, StringComparison.Ordinal);
         Assert.Contains("| 5 | GET /api/series, warm, with If-None-Match: 304, store of 4,800 figures (80 requests, 80 from memory, 0 failed;", report, StringComparison.Ordinal);
-        Assert.Contains("| 6 | one full cycle against loopback endpoints (5 succeeded; 15 observations)", report, StringComparison.Ordinal);
+        Assert.Contains("| 6 | one full cycle against loopback endpoints (5 succeeded; 15 observations; CPU ", report, StringComparison.Ordinal);
         Assert.Contains("| 7 | long export", report, StringComparison.Ordinal);
+        Assert.Contains("| 7 | the same run, 4,800 figures stored; CPU per run: service ", report, StringComparison.Ordinal);
         Assert.False(Directory.Exists(settings.WorkDirectory));
     }
 }

@@ -33,9 +33,15 @@ public sealed class SourceLockTests : IDisposable
         var holder = new NpgsqlConnection(host.ConnectionString + ";Pooling=false");
         await holder.OpenAsync();
         await holder.ExecuteAsync("INSERT INTO source_lock VALUES ('star-cloud')");
+        // The holder's own run record, as a live run of another instance leaves it.
+        var holderRun = await holder.ExecuteScalarAsync<long>("""
+            INSERT INTO run (source_id, started_at, config_hash, session_pid, session_started)
+            SELECT 'star-cloud', now(), 'holder', pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid() RETURNING id
+            """);
         await holder.ExecuteAsync("BEGIN; SELECT FROM source_lock WHERE source_id = 'star-cloud' FOR UPDATE");
 
         var blocked = await host.CollectAsync("star-cloud");
+        var holderRunWhileHeld = await host.ScalarAsync<string>("SELECT outcome FROM run WHERE id = @holderRun", new { holderRun });
         // The holder "crashes": its backend is ended without it unlocking, as when its process is killed.
         await host.ScalarAsync<bool>("SELECT pg_terminate_backend(@pid)", new { pid = holder.ProcessID });
         await Eventually.TrueAsync(async () => await host.ScalarAsync<long>(HeldRunLocksSql) == 0, seconds: 10);
@@ -43,6 +49,9 @@ public sealed class SourceLockTests : IDisposable
         await holder.DisposeAsync();
 
         Assert.Equal(("skipped", "another run of this source is in progress"), (blocked.Outcome, blocked.Error));
+        // A skipped run leaves the live holder's run alone; the next run that takes the lock marks it abandoned.
+        Assert.Equal("running", holderRunWhileHeld);
+        Assert.Equal("abandoned", await host.ScalarAsync<string>("SELECT outcome FROM run WHERE id = @holderRun", new { holderRun }));
         Assert.Equal("succeeded", next.Outcome);
         Assert.Equal(1, next.Counts!.Stored);
     }
