@@ -24,8 +24,9 @@ public sealed record WriteSummary(int RowsRead, int Stored, int Unchanged, int R
 }
 
 /// <summary>
-/// The set-based write path: every mapped record and reject streams through one binary COPY into a
-/// temporary stage, then a single merge adds a vintage only where value or status changed: each figure is
+/// The set-based write path: every mapped record and reject streams through one binary COPY, on a source's
+/// first load straight into observation_latest, otherwise into a temporary stage, from which a single merge
+/// adds a vintage only where value or status changed: each figure is
 /// written once, to observation_latest, and a vintage it replaces moves to observation_superseded. Runs inside
 /// the caller's transaction, so observations, rejects and the run record commit together or not at all.
 /// </summary>
@@ -34,6 +35,8 @@ public static partial class ObservationWriter
     /// <summary>
     /// Every path that stores figures comes through here, so here the change is announced: the notification
     /// joins the caller's transaction and reaches every instance's answer cache when, and only if, it commits.
+    /// <paramref name="mapped"/> is enumerated a second time when a first load gives way to the stage, so it must
+    /// read its payload again each time (a file read lazily, or a list).
     /// </summary>
     public static async Task<WriteSummary> WriteAsync(
         NpgsqlConnection connection,
