@@ -16,6 +16,28 @@ if (args.Length == 3 && args[0] == "write-export")
     return 0;
 }
 
+if (args.Length == 3 && args[0] == "first-load")
+{
+    // Scenario 7's first load alone (limit and service, back to back, PAIRS times): a quick loop for work on the write path.
+    var pairDatabases = await BenchDatabase.StartPrivateClusterAsync(CancellationToken.None);
+    var workDirectory = new BenchSettings().WorkDirectory;
+    try
+    {
+        await WuzhongCollector.Benchmarks.Load.FirstLoadBench.RunPairsAsync(
+            int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture),
+            pairDatabases, workDirectory, Console.Out, CancellationToken.None);
+        return 0;
+    }
+    finally
+    {
+        await pairDatabases.StopAsync();
+        if (Directory.Exists(workDirectory))
+        {
+            Directory.Delete(workDirectory, recursive: true);
+        }
+    }
+}
+
 if (args.Contains("--help"))
 {
     await Console.Out.WriteLineAsync(BenchSettings.Usage);

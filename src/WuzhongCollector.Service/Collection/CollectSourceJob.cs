@@ -125,9 +125,8 @@ public sealed class CollectSourceJob(
             ? "read 0 rows: the source has no data for this query"
             : $"read {counts.RowsRead} rows: {counts.Stored} stored, {counts.Unchanged} unchanged, {counts.Rejected} rejected, {counts.Missing} missing, {counts.Skipped} skipped");
         await FinishAsync(connection, transaction, runId, outcome, counts, payload, columns?.ToArray(), log, source, cancellationToken);
-        var touched = counts.Stored > 0 ? await ObservationWriter.IndicatorsInAreaAsync(connection, transaction, PlanReport.PlanArea, cancellationToken) : [];
         progress.Enter("updating progress");
-        await progressSnapshot.TryWriteAsync(connection, transaction, touched, cancellationToken);
+        await progressSnapshot.TryWriteAsync(connection, transaction, counts.IndicatorsInPlanArea, cancellationToken);
         progress.Enter("committing");
         await transaction.CommitAsync(cancellationToken);
         if (counts.Stored > 0)

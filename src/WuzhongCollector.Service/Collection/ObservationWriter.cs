@@ -3,23 +3,40 @@ using Npgsql;
 using NpgsqlTypes;
 using WuzhongCollector.Core.Normalisation;
 using WuzhongCollector.Service.Caching;
+using WuzhongCollector.Service.Plan;
 
 namespace WuzhongCollector.Service.Collection;
 
 /// <summary>What a run read and did: <see cref="Skipped"/> records a rule of the mapping left out are counted, never stored as rejects.</summary>
-public sealed record WriteSummary(int RowsRead, int Stored, int Unchanged, int Rejected, int Missing, int Skipped = 0);
+public sealed record WriteSummary(int RowsRead, int Stored, int Unchanged, int Rejected, int Missing, int Skipped = 0)
+{
+    /// <summary>
+    /// The indicators the run stated figures for in the plan's district (<see cref="PlanReport.PlanArea"/>), when it
+    /// stored any: the ones whose progress it may have changed.
+    /// </summary>
+    public IReadOnlyList<string> IndicatorsInPlanArea { get; init; } = [];
+
+    /// <summary>Two summaries are equal when their counts are; the indicator list follows from what was stored.</summary>
+    public bool Equals(WriteSummary? other) =>
+        other is not null && (RowsRead, Stored, Unchanged, Rejected, Missing, Skipped) == (other.RowsRead, other.Stored, other.Unchanged, other.Rejected, other.Missing, other.Skipped);
+
+    public override int GetHashCode() => HashCode.Combine(RowsRead, Stored, Unchanged, Rejected, Missing, Skipped);
+}
 
 /// <summary>
-/// The set-based write path: every mapped record and reject streams through one binary COPY into a
-/// temporary stage, then a single merge adds a vintage only where value or status changed: each figure is
+/// The set-based write path: every mapped record and reject streams through one binary COPY, on a source's
+/// first load straight into observation_latest, otherwise into a temporary stage, from which a single merge
+/// adds a vintage only where value or status changed: each figure is
 /// written once, to observation_latest, and a vintage it replaces moves to observation_superseded. Runs inside
 /// the caller's transaction, so observations, rejects and the run record commit together or not at all.
 /// </summary>
-public static class ObservationWriter
+public static partial class ObservationWriter
 {
     /// <summary>
     /// Every path that stores figures comes through here, so here the change is announced: the notification
     /// joins the caller's transaction and reaches every instance's answer cache when, and only if, it commits.
+    /// <paramref name="mapped"/> is enumerated a second time when a first load gives way to the stage, so it must
+    /// read its payload again each time (a file read lazily, or a list).
     /// </summary>
     public static async Task<WriteSummary> WriteAsync(
         NpgsqlConnection connection,
@@ -31,16 +48,24 @@ public static class ObservationWriter
         IEnumerable<(Observation? Observation, Rejection? Rejection)> mapped,
         CancellationToken cancellationToken)
     {
+        if (await ScalarAsync<bool>(connection, transaction, ObservationWriterSql.SourceHasNoFigures, new { sourceId }, cancellationToken)
+            && await TryFirstLoadAsync(connection, transaction, sourceId, runId, payloadSha256, recordedAt, mapped, cancellationToken) is { } firstLoad)
+        {
+            return firstLoad;
+        }
+
         await ExecuteAsync(connection, transaction, ObservationWriterSql.CreateStage, new { }, cancellationToken);
         var staged = await CopyToStageAsync(connection, mapped, cancellationToken);
         var args = new { sourceId, runId, payloadSha256, recordedAt };
         var (stored, unchanged, rejects) = await MergeAsync(connection, transaction, staged, args, cancellationToken);
+        IReadOnlyList<string> inPlanArea = [];
         if (stored > 0)
         {
+            inPlanArea = (await connection.QueryAsync<string>(Command(ObservationWriterSql.IndicatorsInArea, new { area = PlanReport.PlanArea }, transaction, cancellationToken))).ToList();
             // Conflicting repeats left the stage unstored, so then only the stage knows each indicator's latest stored period.
-            var latest = rejects.Count > 0 || staged.Observations == 0 ? null : staged.LatestPeriodEnds;
-            await ExecuteAsync(connection, transaction, ObservationWriterSql.UpdateLatestPeriods,
-                new { sourceId, fromStage = latest is null, codes = latest?.Keys.ToArray() ?? [], ends = latest?.Values.ToArray() ?? [] }, cancellationToken);
+            await (rejects.Count > 0
+                ? ExecuteAsync(connection, transaction, ObservationWriterSql.UpdateLatestPeriodsFromStage, new { sourceId }, cancellationToken)
+                : UpdateLatestPeriodsAsync(connection, transaction, sourceId, staged.LatestPeriodEnds, cancellationToken));
             await FigureChanges.NotifyAsync(connection, transaction, recordedAt, cancellationToken);
         }
 
@@ -48,7 +73,7 @@ public static class ObservationWriter
             staged.RowsRead, stored, unchanged,
             rejects.Where(c => c.Kind == "error").Sum(c => c.Count),
             rejects.Where(c => c.Kind != "error").Sum(c => c.Count),
-            staged.Skipped);
+            staged.Skipped) { IndicatorsInPlanArea = inPlanArea };
     }
 
     private static async Task<(int Stored, int Unchanged, List<(string Kind, int Count)> Rejects)> MergeAsync(
@@ -84,14 +109,6 @@ public static class ObservationWriter
         return (storedOnce, incoming - storedOnce, rejectCounts);
     }
 
-    /// <summary>
-    /// The indicators the last <see cref="WriteAsync"/> in this transaction stated figures for in
-    /// <paramref name="areaCode"/>, read from its stage (which lives until the transaction ends).
-    /// </summary>
-    public static async Task<IReadOnlyList<string>> IndicatorsInAreaAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string areaCode, CancellationToken cancellationToken) =>
-        (await connection.QueryAsync<string>(Command(ObservationWriterSql.IndicatorsInArea, new { area = areaCode }, transaction, cancellationToken))).ToList();
-
     /// <summary>What was staged; per indicator also the end of the latest period, counted while streaming.</summary>
     private sealed record Staged(int RowsRead, int Observations, int Rejections, int Skipped, Dictionary<string, DateOnly> LatestPeriodEnds);
 
@@ -102,6 +119,11 @@ public static class ObservationWriter
     private static async Task<List<(string Kind, int Count)>> QueryCountsAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, object args, CancellationToken cancellationToken) =>
         (await connection.QueryAsync<(string Kind, int Count)>(Command(sql, args, transaction, cancellationToken))).ToList();
+
+    private static Task<int> UpdateLatestPeriodsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string sourceId, Dictionary<string, DateOnly> latest, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, transaction, ObservationWriterSql.UpdateLatestPeriods,
+            new { sourceId, codes = latest.Keys.ToArray(), ends = latest.Values.ToArray() }, cancellationToken);
 
     private static Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, object args, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(Command(sql, args, transaction, cancellationToken));
@@ -133,49 +155,44 @@ public static class ObservationWriter
                 continue;
             }
 
-            await copy.StartRowAsync(cancellationToken);
-            await copy.WriteAsync((long)rowsRead, NpgsqlDbType.Bigint, cancellationToken);
+            // Synchronous writes fill Npgsql's buffer without a task per field; only a full buffer waits for the socket.
+            copy.StartRow();
+            copy.Write((long)rowsRead, NpgsqlDbType.Bigint);
             if (observation is not null)
             {
                 observations++;
-                if (!latest.TryGetValue(observation.IndicatorCode, out var end) || observation.Period.End > end)
-                {
-                    latest[observation.IndicatorCode] = observation.Period.End;
-                }
+                CountLatest(latest, observation);
 
-                await copy.WriteAsync("obs", NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(observation.IndicatorCode, NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(observation.AreaCode, NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(observation.Period.Id, NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(observation.Period.TypeName, NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(observation.Period.End, NpgsqlDbType.Date, cancellationToken);
-                await copy.WriteAsync(observation.Value, NpgsqlDbType.Numeric, cancellationToken);
-                await copy.WriteAsync(observation.Status.ToText(), NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(observation.Location, NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteNullAsync(cancellationToken);
-                await copy.WriteNullAsync(cancellationToken);
-                await copy.WriteNullAsync(cancellationToken);
+                copy.Write("obs", NpgsqlDbType.Text);
+                copy.Write(observation.IndicatorCode, NpgsqlDbType.Text);
+                copy.Write(observation.AreaCode, NpgsqlDbType.Text);
+                copy.Write(observation.Period.Id, NpgsqlDbType.Text);
+                copy.Write(observation.Period.TypeName, NpgsqlDbType.Text);
+                copy.Write(observation.Period.End, NpgsqlDbType.Date);
+                copy.Write(observation.Value, NpgsqlDbType.Numeric);
+                copy.Write(observation.Status.ToText(), NpgsqlDbType.Text);
+                copy.Write(observation.Location, NpgsqlDbType.Text);
+                copy.WriteNull();
+                copy.WriteNull();
+                copy.WriteNull();
             }
             else
             {
                 var r = rejection!;
-                await copy.WriteAsync(r.KindText, NpgsqlDbType.Text, cancellationToken);
+                copy.Write(r.KindText, NpgsqlDbType.Text);
                 for (var i = 0; i < 7; i++)
                 {
-                    await copy.WriteNullAsync(cancellationToken);
+                    copy.WriteNull();
                 }
 
-                await copy.WriteAsync(r.Location, NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(r.Field, NpgsqlDbType.Text, cancellationToken);
-                await Nullable(copy, r.RawValue, cancellationToken);
-                await copy.WriteAsync(r.Reason, NpgsqlDbType.Text, cancellationToken);
+                copy.Write(r.Location, NpgsqlDbType.Text);
+                copy.Write(r.Field, NpgsqlDbType.Text);
+                WriteTextOrNull(copy, r.RawValue);
+                copy.Write(r.Reason, NpgsqlDbType.Text);
             }
         }
 
         await copy.CompleteAsync(cancellationToken);
         return new Staged(rowsRead, observations, rowsRead - observations - skipped, skipped, latest);
     }
-
-    private static Task Nullable(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken) =>
-        value is null ? copy.WriteNullAsync(cancellationToken) : copy.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
 }

@@ -13,6 +13,16 @@ internal static class ObservationWriterSql
     public const string CopyStage =
         "COPY stage_observation (ordinal, kind, indicator_code, area_code, period, period_type, period_end, value, status, location, field, raw_value, reason) FROM STDIN (FORMAT BINARY)";
 
+    /// <summary>
+    /// Has this source stored figures before? Every run that stores any records the source's latest periods. The
+    /// answer only picks the faster path: a first load that meets a stored key gives way to the stage after all.
+    /// </summary>
+    public const string SourceHasNoFigures = "SELECT NOT EXISTS (SELECT FROM source_indicator_latest WHERE source_id = @sourceId)";
+
+    public const string CopyLatest = $"COPY observation_latest ({Columns}) FROM STDIN (FORMAT BINARY)";
+
+    public const string CopyRejects = "COPY reject (run_id, source_id, kind, location, field, raw_value, reason) FROM STDIN (FORMAT BINARY)";
+
     /// <summary>A single key of the stage probed against this source's stored keys: does this look like a first load?</summary>
     public const string FirstKeyExists = """
         SELECT EXISTS (
@@ -134,19 +144,25 @@ internal static class ObservationWriterSql
         """;
 
     /// <summary>
-    /// Keeps the latest period this source delivered per indicator, for freshness: from the ends the writer
-    /// counted while streaming (<c>@codes</c>, <c>@ends</c>), or with <c>@fromStage</c> from what is left in the
-    /// stage. Every staged figure is stored by now, as a new vintage or as one stored before, and nothing stored is
-    /// ever deleted, so the latest period can only move forward.
+    /// Keeps the latest period this source delivered per indicator, for freshness, from the ends the writer counted
+    /// while streaming (<c>@codes</c>, <c>@ends</c>). Every streamed figure is stored by now, as a new vintage or as one
+    /// stored before, and nothing stored is ever deleted, so the latest period can only move forward.
     /// </summary>
-    public const string UpdateLatestPeriods = """
+    public const string UpdateLatestPeriods = $"""
         INSERT INTO source_indicator_latest AS l (source_id, indicator_code, period_end)
-        SELECT @sourceId, code, period_end FROM unnest(@codes::text[], @ends::date[]) AS counted (code, period_end) WHERE NOT @fromStage
-        UNION ALL
-        SELECT @sourceId, indicator_code, max(period_end) FROM stage_observation WHERE @fromStage AND kind = 'obs' GROUP BY indicator_code
-        ON CONFLICT (source_id, indicator_code) DO UPDATE SET period_end = excluded.period_end
-            WHERE excluded.period_end > l.period_end
+        SELECT @sourceId, code, period_end FROM unnest(@codes::text[], @ends::date[]) AS counted (code, period_end)
+        {KeepLatestPeriod}
         """;
+
+    /// <summary>As <see cref="UpdateLatestPeriods"/>, from what is left in the stage once conflicting repeats left it.</summary>
+    public const string UpdateLatestPeriodsFromStage = $"""
+        INSERT INTO source_indicator_latest AS l (source_id, indicator_code, period_end)
+        SELECT @sourceId, indicator_code, max(period_end) FROM stage_observation WHERE kind = 'obs' GROUP BY indicator_code
+        {KeepLatestPeriod}
+        """;
+
+    private const string KeepLatestPeriod =
+        "ON CONFLICT (source_id, indicator_code) DO UPDATE SET period_end = excluded.period_end WHERE excluded.period_end > l.period_end";
 
     /// <summary>The indicators this run stated figures for in <c>@area</c>: the ones whose progress it may have changed.</summary>
     public const string IndicatorsInArea = "SELECT DISTINCT indicator_code FROM stage_observation WHERE kind = 'obs' AND area_code = @area";

@@ -88,8 +88,7 @@ public sealed class ReportStore(NpgsqlDataSource dataSource, ProgressSnapshot pr
             report.Obligation.Department, period = report.Obligation.Period.Id, user, report.Payload.Channel, report.Payload.FileName,
             delivered = result.Delivered.ToArray(), sample,
         }, transaction, cancellationToken: cancellationToken));
-        var touched = counts.Stored > 0 ? await ObservationWriter.IndicatorsInAreaAsync(connection, transaction, PlanReport.PlanArea, cancellationToken) : [];
-        await progressSnapshot.TryWriteAsync(connection, transaction, touched, cancellationToken);
+        await progressSnapshot.TryWriteAsync(connection, transaction, counts.IndicatorsInPlanArea, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Report of {Department} {Period} by {User}: run {RunId} {Outcome}, {Stored} stored, {Unchanged} unchanged, {Rejected} rejected",
             report.Obligation.Department, report.Obligation.Period.Id, user, runId, outcome, counts.Stored, counts.Unchanged, counts.Rejected);

@@ -45,12 +45,7 @@ public static class FirstLoadBench
         foreach (var rows in sizes)
         {
             await export.WriteCsvAsync(csv, rows, cancellationToken);
-            var limitDb = await databases.CreateAsync("limit");
-            await Psql.RunAsync(limitDb, cancellationToken,
-                "CREATE TABLE limit_keyed (\"统计月份\" text, \"地区\" text, \"指标\" text, \"单位\" text, \"数值\" numeric, PRIMARY KEY (\"指标\", \"地区\", \"统计月份\"))");
-            await databases.CheckpointAsync(cancellationToken);
-            var limitSeconds = await Psql.RunAsync(limitDb, cancellationToken, $"\\copy limit_keyed FROM '{csv}' WITH (FORMAT csv, HEADER true)");
-            await databases.DropAsync(limitDb, cancellationToken);
+            var limitSeconds = await LimitAsync(databases, csv, cancellationToken);
 
             var serviceDb = await databases.CreateAsync("load");
             var app = await InProcessService.StartAsync(serviceDb, config.Directory, runScheduler: false, null, cancellationToken);
@@ -97,6 +92,54 @@ public static class FirstLoadBench
         }
 
         return new FirstLoadResult(growth, pandas!, rerun.Seconds, rerun.Run!, revision.Seconds, revision.Run!, reads!, smallRuns!);
+    }
+
+    /// <summary>
+    /// The first load alone, for a quick loop while working on it (the <c>first-load ROWS PAIRS</c> verb): the limit and
+    /// the service's load of one file, back to back, <paramref name="pairs"/> times; no pandas, re-runs or reads.
+    /// </summary>
+    public static async Task RunPairsAsync(int rows, int pairs, BenchDatabase databases, string workDirectory, TextWriter log, CancellationToken cancellationToken)
+    {
+        var config = new BenchConfig(Path.Combine(workDirectory, "load"));
+        var export = new MonthlyExport(config.LoadCatalogue());
+        var csv = Path.Combine(config.Directory, "exports", "monthly.csv");
+        config.WriteSource(MonthlyExport.SourceId, export.SourceYaml("exports/monthly.csv"));
+        Directory.CreateDirectory(Path.GetDirectoryName(csv)!);
+        await export.WriteCsvAsync(csv, rows, cancellationToken);
+        for (var pair = 1; pair <= pairs; pair++)
+        {
+            var limitSeconds = await LimitAsync(databases, csv, cancellationToken);
+            var serviceDb = await databases.CreateAsync("load");
+            var app = await InProcessService.StartAsync(serviceDb, config.Directory, runScheduler: false, null, cancellationToken);
+            try
+            {
+                await databases.CheckpointAsync(cancellationToken);
+                var cpu = Environment.CpuUsage.TotalTime;
+                var clock = Stopwatch.StartNew();
+                var first = await InProcessService.CollectAsync(app, MonthlyExport.SourceId, cancellationToken);
+                var seconds = clock.Elapsed.TotalSeconds;
+                await log.WriteLineAsync(
+                    $"  {rows:N0} rows, pair {pair}: limit {limitSeconds:0.00} s, service {seconds:0.00} s (client CPU {(Environment.CpuUsage.TotalTime - cpu).TotalSeconds:0.00} s; {first.Outcome}, {first.Counts?.Stored:N0} stored): {limitSeconds / seconds:0.00}x");
+            }
+            finally
+            {
+                await app.StopAsync(CancellationToken.None);
+                await app.DisposeAsync();
+                await databases.DropAsync(serviceDb, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary><c>psql \copy</c> of the file into one table keyed (indicator, area, period), in a database of its own.</summary>
+    private static async Task<double> LimitAsync(BenchDatabase databases, string csv, CancellationToken cancellationToken)
+    {
+        var limitDb = await databases.CreateAsync("limit");
+        await Psql.RunAsync(limitDb, cancellationToken,
+            "CREATE TABLE limit_keyed (\"统计月份\" text, \"地区\" text, \"指标\" text, \"单位\" text, \"数值\" numeric, PRIMARY KEY (\"指标\", \"地区\", \"统计月份\"))");
+        await databases.CheckpointAsync(cancellationToken);
+        var seconds = await Psql.RunAsync(limitDb, cancellationToken, $"\\copy limit_keyed FROM '{csv}' WITH (FORMAT csv, HEADER true)");
+        await databases.DropAsync(limitDb, cancellationToken);
+        return seconds;
     }
 
     private static async Task<(double Seconds, RunSummary Run)> TimeAsync(Microsoft.AspNetCore.Builder.WebApplication app, BenchDatabase databases, CancellationToken cancellationToken)

@@ -162,6 +162,33 @@ public sealed class ObservationWriterTests
         Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM observation"));
     }
 
+    [Fact]
+    public async Task WriteAsync_FirstLoadWithMoreRejectsThanItHolds_GivesWayToTheStageAndStoresTheSame()
+    {
+        await using var db = await Database.CreateAsync();
+        var rows = Enumerable.Range(1, ObservationWriter.FirstLoadHeldRejects + 1).Select(i => Reject($"f.csv row {i}", RejectKind.Missing)).Append(Obs("2022", 5m)).ToArray();
+
+        var counts = await db.WriteAsync("src", 1, "sha-1", FirstRun, rows);
+
+        Assert.Equal(new WriteSummary(rows.Length, 1, 0, 0, ObservationWriter.FirstLoadHeldRejects + 1), counts);
+        Assert.Equal(["f.csv row 1", "f.csv row 2"], (await db.QueryAsync<string>("SELECT location FROM reject ORDER BY id")).Take(2));
+        Assert.Equal([new Row("INDUSTRIAL_ROBOTS_DEPLOYED", "2022", 1, 5m, "normal", 1, FirstRun.UtcDateTime, "sha-1", "f.csv row 2022")], await db.RowsAsync("observation_latest"));
+    }
+
+    [Fact]
+    public async Task WriteAsync_NamesTheIndicatorsStatedInThePlanArea_OnTheFirstLoadAndAfter()
+    {
+        await using var db = await Database.CreateAsync();
+
+        var first = await db.WriteAsync("src", 1, "sha-1", FirstRun, Obs("2022", 5m), Reject("f.csv row 9", RejectKind.Error));
+        var revision = await db.WriteAsync("src", 2, "sha-2", SecondRun, Obs("2022", 6m));
+        var unchanged = await db.WriteAsync("src", 3, "sha-3", SecondRun.AddDays(1), Obs("2022", 6m));
+
+        Assert.Equal(["INDUSTRIAL_ROBOTS_DEPLOYED"], first.IndicatorsInPlanArea);
+        Assert.Equal(["INDUSTRIAL_ROBOTS_DEPLOYED"], revision.IndicatorsInPlanArea);
+        Assert.Empty(unchanged.IndicatorsInPlanArea);
+    }
+
     private static (Observation?, Rejection?) Obs(string year, decimal value, ObservationStatus status = ObservationStatus.Normal, string? location = null)
     {
         Assert.True(PeriodParser.TryParse(year, out var period));
