@@ -48,7 +48,10 @@ public sealed class TwoInstancesTests : IDisposable
         Assert.Equal(2, servers);
         Assert.True(perOccurrence.Count >= 4, $"{perOccurrence.Count} occurrences ran in 60 s: {string.Join(", ", perOccurrence)}");
         Assert.All(perOccurrence, o => Assert.Equal((1L, 1L), (o.Runs, o.Jobs)));
-        Assert.Equal(["succeeded", "unchanged"], outcomes);
+        // An occurrence due while the previous one still runs (a slow, loaded machine) records a skipped run:
+        // still one run for that occurrence, which the line above checks; never a second run of one occurrence.
+        Assert.Contains("succeeded", outcomes);
+        Assert.Empty(outcomes.Except(["succeeded", "unchanged", "skipped"]));
         Assert.Equal(2, await first.ScalarAsync<long>("SELECT count(*) FROM observation"));
     }
 }
