@@ -50,9 +50,11 @@ public sealed class RunProgress(TimeProvider timeProvider)
 
     /// <summary>
     /// Calls <paramref name="report"/> with a line every <paramref name="interval"/> until disposed, then once
-    /// more with the whole run's line. A failing report is skipped: showing progress never fails a run.
+    /// more with the whole run's line; with <paramref name="lastLineOfShortWork"/> false, that last line only
+    /// follows earlier ones. A failing report is skipped: showing progress never fails a run.
     /// </summary>
-    public IAsyncDisposable ReportEvery(TimeSpan interval, Func<string, CancellationToken, Task> report) => new Reporter(this, interval, report);
+    public IAsyncDisposable ReportEvery(TimeSpan interval, Func<string, CancellationToken, Task> report, bool lastLineOfShortWork = true) =>
+        new Reporter(this, interval, report, lastLineOfShortWork);
 
     private sealed class Reporter : IAsyncDisposable
     {
@@ -60,11 +62,13 @@ public sealed class RunProgress(TimeProvider timeProvider)
         private readonly Func<string, CancellationToken, Task> report;
         private readonly CancellationTokenSource stop = new();
         private readonly Task loop;
+        private bool reported;
 
-        public Reporter(RunProgress progress, TimeSpan interval, Func<string, CancellationToken, Task> report)
+        public Reporter(RunProgress progress, TimeSpan interval, Func<string, CancellationToken, Task> report, bool lastLineOfShortWork)
         {
             this.progress = progress;
             this.report = report;
+            reported = lastLineOfShortWork;
             // The timer exists before the constructor returns, so time advanced after it counts (tests advance fake time).
             var timer = new PeriodicTimer(interval, progress.time);
             loop = LoopAsync(timer);
@@ -81,6 +85,7 @@ public sealed class RunProgress(TimeProvider timeProvider)
                     {
                         var line = progress.Describe(since);
                         since = (progress.Rows, progress.time.GetTimestamp());
+                        reported = true;
                         await TryReportAsync(line, stop.Token);
                     }
                 }
@@ -107,7 +112,10 @@ public sealed class RunProgress(TimeProvider timeProvider)
             await stop.CancelAsync();
             await loop;
             stop.Dispose();
-            await TryReportAsync(progress.Describe(), CancellationToken.None);
+            if (reported)
+            {
+                await TryReportAsync(progress.Describe(), CancellationToken.None);
+            }
         }
     }
 }

@@ -56,20 +56,57 @@ public sealed class RunProgressTests
     }
 
     [Fact]
-    public async Task ScheduledRun_ShowsItsProgressOnTheJobPage()
+    public async Task ScheduledRun_ShowsItsProgressOnTheJobPageWhileItRuns_AndARunShorterThanOneIntervalWritesNone()
     {
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await LoopbackServer.StartAsync(async (_, context) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/slow", StringComparison.Ordinal))
+            {
+                arrived.TrySetResult();
+                await release.Task.WaitAsync(context.RequestAborted);
+            }
+
+            await LoopbackServer.Json(context, Samples.HttpRecords);
+        });
         using var config = new TestConfig();
-        config.WriteSource("robots", Samples.RobotsSource);
-        config.WriteFile("exports/robots.csv", Samples.RobotsCsv);
-        await using var host = await CollectorHost.StartAsync(config, timeProvider: new FakeTimeProvider(TimeProvider.System.GetUtcNow()));
-        await host.WaitForRecurringAsync(new Dictionary<string, string> { ["robots"] = "0 2 * * *" });
+        // The fake clock jumps by one interval while the slow call waits: its timeouts must outlast that jump.
+        config.WriteSource("slow", Samples.Http($"{server.BaseUrl}/slow").Replace("attemptTimeoutSeconds: 5, totalTimeoutSeconds: 20", "attemptTimeoutSeconds: 300, totalTimeoutSeconds: 600", StringComparison.Ordinal));
+        config.WriteSource("quick", Samples.Http($"{server.BaseUrl}/quick"));
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        await using var host = await CollectorHost.StartAsync(config, timeProvider: time);
+        await host.WaitForRecurringAsync(new Dictionary<string, string> { ["slow"] = "0 * * * *", ["quick"] = "0 * * * *" });
 
-        var jobId = host.Trigger("robots");
-        await host.WaitForJobAsync(jobId, "Succeeded", "Failed");
+        var quick = host.Trigger("quick");
+        Assert.Equal("Succeeded", (await host.WaitForJobAsync(quick, "Succeeded", "Failed")).State);
+        var slow = host.Trigger("slow");
+        await arrived.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        time.Advance(RunProgress.Interval);
+        var whileRunning = await JobPageShowingAsync(host, slow, "fetching: 0 rows read, ");
+        release.SetResult();
+        Assert.Equal("Succeeded", (await host.WaitForJobAsync(slow, "Succeeded", "Failed")).State);
+        var finished = await JobPageShowingAsync(host, slow, "partial: 3 rows read, ");
 
-        var page = await host.Http.GetStringAsync($"/hangfire/jobs/details/{jobId}");
-        Assert.Contains(CollectSourceJob.ProgressParameter, page, StringComparison.Ordinal);
-        Assert.Contains(WebUtility.HtmlEncode("partial: 3 rows read, "), page, StringComparison.Ordinal);
+        Assert.Contains(CollectSourceJob.ProgressParameter, whileRunning, StringComparison.Ordinal);
+        Assert.Contains(CollectSourceJob.ProgressParameter, finished, StringComparison.Ordinal);
+        Assert.DoesNotContain(CollectSourceJob.ProgressParameter, await host.Http.GetStringAsync($"/hangfire/jobs/details/{quick}"), StringComparison.Ordinal);
+    }
+
+    /// <summary>The job's page once it shows <paramref name="text"/>; the limit only keeps a broken reporter from hanging the suite.</summary>
+    private static async Task<string> JobPageShowingAsync(CollectorHost host, string jobId, string text)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while (true)
+        {
+            var page = await host.Http.GetStringAsync($"/hangfire/jobs/details/{jobId}", limit.Token);
+            if (page.Contains(WebUtility.HtmlEncode(text), StringComparison.Ordinal))
+            {
+                return page;
+            }
+
+            await Task.Delay(50, limit.Token);
+        }
     }
 
     private static void Take(IEnumerator<int> records, int count)
