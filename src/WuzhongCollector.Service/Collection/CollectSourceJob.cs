@@ -106,14 +106,10 @@ public sealed class CollectSourceJob(
             return new RunSummary(runId, "unchanged", null, null);
         }
 
-        var columns = connector.ReadColumns(source, payload);
-        if (columns is not null && previous.Config == source.ConfigHash && ColumnDrift.Describe(previous.Columns, columns) is { } drift)
-        {
-            throw new PermanentSourceException($"{source.Id}: {payload.Origin}: {drift}");
-        }
-
+        var header = new HeaderCheck($"{source.Id}: {payload.Origin}", previous.Config == source.ConfigHash ? previous.Columns : null);
+        var records = connector.Read(source, payload, cancellationToken);
         var mapper = new RecordMapper(source.Mapping, registry.Catalogue);
-        var mapped = progress.Count(connector.Read(source, payload, cancellationToken)).SelectMany(mapper.MapAll)
+        var mapped = progress.Count(connector.HasHeader ? header.Check(records) : records).SelectMany(mapper.MapAll)
             .Select(m => m.Rejection is { } r
                 ? (m.Observation, r with { Location = log.Redactor.Redact(r.Location), RawValue = log.Redactor.RedactOrNull(r.RawValue), Reason = log.Redactor.Redact(r.Reason) })
                 : m);
@@ -126,7 +122,7 @@ public sealed class CollectSourceJob(
         log.Step(outcome == "empty"
             ? "read 0 rows: the source has no data for this query"
             : $"read {counts.RowsRead} rows: {counts.Stored} stored, {counts.Unchanged} unchanged, {counts.Rejected} rejected, {counts.Missing} missing, {counts.Skipped} skipped");
-        await FinishAsync(connection, transaction, runId, outcome, counts, payload, columns?.ToArray(), log, source, cancellationToken);
+        await FinishAsync(connection, transaction, runId, outcome, counts, payload, header.Columns, log, source, cancellationToken);
         progress.Enter("updating progress");
         await progressSnapshot.TryWriteAsync(connection, transaction, counts.IndicatorsInPlanArea, cancellationToken);
         progress.Enter("committing");

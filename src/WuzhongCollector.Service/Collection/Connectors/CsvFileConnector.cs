@@ -50,13 +50,7 @@ public sealed class CsvFileConnector(ConfigPaths paths, IServiceProvider service
         return refusal is null ? real : throw new PermanentSourceException($"{source.Id}: {field}: {refusal}") { FailureClass = "config" };
     }
 
-    /// <summary>The header as the run reads it (layout applied), for the column-drift check.</summary>
-    public IReadOnlyList<string>? ReadColumns(SourceDefinition source, FetchedPayload payload) => Columns(source, payload);
-
-    /// <summary>The real columns of the first record, without the fields a layout adds ($period, $value …).</summary>
-    public static IReadOnlyList<string>? Columns(SourceDefinition source, FetchedPayload payload) =>
-        SourceReader.Read(source, payload.Open, payload.Origin, CancellationToken.None).FirstOrDefault()?.Fields.Keys
-            .Where(k => !k.StartsWith('$')).ToList();
+    public bool HasHeader => true;
 
     /// <summary>
     /// Hashes the file as it streams, keeping none of it: reading and archiving open it again, so memory

@@ -15,7 +15,7 @@ public sealed class ExcelFileConnector(ConfigPaths paths, IServiceProvider servi
     public IEnumerable<RawRecord> Read(SourceDefinition source, FetchedPayload payload, CancellationToken cancellationToken) =>
         SourceReader.Read(source, payload.Open, payload.Origin, cancellationToken);
 
-    public IReadOnlyList<string>? ReadColumns(SourceDefinition source, FetchedPayload payload) => CsvFileConnector.Columns(source, payload);
+    public bool HasHeader => true;
 
     public Task SettleAsync(SourceDefinition source, FetchedPayload payload, string? error, CancellationToken cancellationToken) =>
         source.File?.DropFolder is null ? Task.CompletedTask : services.GetRequiredService<DropFolder>().SettleAsync(source, payload, error, cancellationToken);

@@ -19,6 +19,6 @@ public interface ISourceConnector
     /// </summary>
     Task SettleAsync(SourceDefinition source, FetchedPayload payload, string? error, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>The payload's column names, for the column-drift check; null for sources without a fixed header (JSON).</summary>
-    IReadOnlyList<string>? ReadColumns(SourceDefinition source, FetchedPayload payload) => null;
+    /// <summary>Whether the records carry a fixed header, kept for the column-drift check; not for JSON.</summary>
+    bool HasHeader => false;
 }
