@@ -88,7 +88,7 @@ public static class QueryApi
         {
             if (!PeriodParser.TryParse(from, out var p))
             {
-                return Results.Problem($"from: '{from}' is not a period", statusCode: 400);
+                return ApiErrors.BadParameter("from", $"'{from}' is not a period");
             }
 
             fromDate = p.Start;
@@ -98,7 +98,7 @@ public static class QueryApi
         {
             if (!PeriodParser.TryParse(to, out var p))
             {
-                return Results.Problem($"to: '{to}' is not a period", statusCode: 400);
+                return ApiErrors.BadParameter("to", $"'{to}' is not a period");
             }
 
             toDate = p.End;
