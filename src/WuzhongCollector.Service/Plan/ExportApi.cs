@@ -23,7 +23,7 @@ public static class ExportApi
     {
         if (layout == "sheets" && format == "csv")
         {
-            return ApiErrors.BadParameter("layout", "layout=sheets needs format=xlsx: a CSV file has one table");
+            return ApiErrors.BadParameter("layout", "sheets needs format=xlsx: a CSV file has one table");
         }
 
         var report = await reader.ReadAsync(area, asOf?.Value, cancellationToken);
