@@ -45,6 +45,11 @@ internal sealed record CliSource(SourceDefinition Definition, IndicatorCatalogue
             return (null, [], $"cannot read the source file {argument}: no such file ({fullPath})");
         }
 
+        if (FileKind.NotARegularFile(fullPath) is { } kind)
+        {
+            return (null, [], $"cannot read the source file {argument}: it is {kind}, not a regular file");
+        }
+
         var (definition, errorsByName) = SourceFileLoader.Load(fullPath, catalogue, checks, environment);
         // Named as given, so the errors point at the file the admin typed.
         var fileErrors = errorsByName.Select(e => e with { File = argument }).ToList();

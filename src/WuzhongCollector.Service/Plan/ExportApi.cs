@@ -23,7 +23,7 @@ public static class ExportApi
     {
         if (layout == "sheets" && format == "csv")
         {
-            return Results.Problem("layout=sheets needs format=xlsx: a CSV file has one table", statusCode: 400);
+            return ApiErrors.BadParameter("layout", "sheets needs format=xlsx: a CSV file has one table");
         }
 
         var report = await reader.ReadAsync(area, asOf?.Value, cancellationToken);
@@ -31,7 +31,7 @@ public static class ExportApi
         var unknown = wanted?.Where(code => report.Find(code) is null).ToList();
         if (unknown is { Count: > 0 })
         {
-            return Results.Problem($"indicators: unknown code(s) {string.Join(", ", unknown)}", statusCode: 400);
+            return ApiErrors.BadParameter("indicators", $"unknown code(s) {string.Join(", ", unknown)}");
         }
 
         var selected = report.Indicators.Where(i => wanted is null || wanted.Contains(i.Indicator.Code)).ToList();

@@ -88,7 +88,7 @@ public static class QueryApi
         {
             if (!PeriodParser.TryParse(from, out var p))
             {
-                return Results.Problem($"from: '{from}' is not a period", statusCode: 400);
+                return ApiErrors.BadParameter("from", $"'{from}' is not a period");
             }
 
             fromDate = p.Start;
@@ -98,7 +98,7 @@ public static class QueryApi
         {
             if (!PeriodParser.TryParse(to, out var p))
             {
-                return Results.Problem($"to: '{to}' is not a period", statusCode: 400);
+                return ApiErrors.BadParameter("to", $"'{to}' is not a period");
             }
 
             toDate = p.End;
@@ -163,9 +163,16 @@ public static class QueryApi
     private static async Task<IResult> ListRejectsAsync(long id, [FromKeyedServices(ReaderLimits.DataSource)] NpgsqlDataSource db, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync(new CommandDefinition(
+        var rows = (await connection.QueryAsync(new CommandDefinition(
             "SELECT kind, location, field, raw_value AS \"rawValue\", reason FROM reject WHERE run_id = @id ORDER BY id LIMIT 10000",
-            new { id }, cancellationToken: cancellationToken));
+            new { id }, cancellationToken: cancellationToken))).AsList();
+        // No rejects is an answer only for a run that exists: a mistyped or purged id must not look like a clean run.
+        if (rows.Count == 0 && !await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "SELECT EXISTS (SELECT 1 FROM run WHERE id = @id)", new { id }, cancellationToken: cancellationToken)))
+        {
+            return Results.Problem($"no run {id}", statusCode: StatusCodes.Status404NotFound);
+        }
+
         return Results.Ok(rows);
     }
 }

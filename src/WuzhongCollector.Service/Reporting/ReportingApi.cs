@@ -22,7 +22,7 @@ public static class ReportingApi
         {
             if (!ReportingPlan.TryParsePeriod(period, out var parsed))
             {
-                return Results.Problem($"period '{period}' is not a reporting period (2023, 2023-Q3 or 2023-09)", statusCode: 400, title: "Invalid parameter 'period'");
+                return ApiErrors.BadParameter("period", $"'{period}' is not a reporting period (2023, 2023-Q3 or 2023-09)");
             }
 
             within = parsed;
@@ -30,7 +30,7 @@ public static class ReportingApi
 
         if (department is not null && !plan.Departments.Contains(department))
         {
-            return Results.Problem($"department '{department}' reports nothing (see config/reporting.yaml)", statusCode: 400, title: "Invalid parameter 'department'");
+            return ApiErrors.BadParameter("department", $"'{department}' reports nothing (see config/reporting.yaml)");
         }
 
         var report = await reader.ReadAsync(asOf?.Value, cancellationToken);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Hangfire;
 using Microsoft.AspNetCore.Authentication;
@@ -74,6 +75,7 @@ public static class SecurityRegistration
     public static WebApplication UseCollectorDashboard(this WebApplication app)
     {
         app.Use(DashboardJobIds.CheckAsync);
+        app.Use(SayTheDashboardsLanguageAsync);
         app.UseHangfireDashboard("/hangfire", new DashboardOptions
         {
             DashboardTitle = "WuzhongCollector",
@@ -83,6 +85,24 @@ public static class SecurityRegistration
         }, app.Services.GetRequiredKeyedService<JobStorage>(DashboardStorage));
         return app;
     }
+
+    /// <summary>
+    /// Hangfire writes the UI culture's two-letter name into <c>&lt;html lang&gt;</c>; on a server without a locale
+    /// (LANG=C) that is the invariant culture's "iv". Its text is then Hangfire's neutral English, so the page says
+    /// "en". Only the UI culture of dashboard requests changes: numbers and dates keep the process's culture, and a
+    /// real locale (zh_CN.UTF-8, whose Chinese text Hangfire ships) is left to Hangfire.
+    /// </summary>
+    private static async Task SayTheDashboardsLanguageAsync(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.Path.StartsWithSegments("/hangfire") && CultureInfo.CurrentUICulture.Equals(CultureInfo.InvariantCulture))
+        {
+            CultureInfo.CurrentUICulture = English;
+        }
+
+        await next(context);
+    }
+
+    private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en");
 
     /// <summary>
     /// A group for read endpoints: open, or for users and tokens of either role, as Security:OpenReadApi says; their

@@ -97,7 +97,8 @@ public sealed class SourceRegistry
 
     /// <summary>
     /// Loads every *.yaml/*.yml file; a referenced secret whose variable is unset is an error of its file, as is a
-    /// file that cannot be read and checked within <paramref name="fileTimeout"/>.
+    /// named pipe or other special file (never opened: see <see cref="FileKind"/>) and a file that cannot be read and
+    /// checked within <paramref name="fileTimeout"/>.
     /// </summary>
     public static (Dictionary<string, SourceDefinition> Sources, List<ConfigError> Errors) LoadSources(
         string folder, IndicatorCatalogue catalogue, SourceChecks? checks, TimeSpan fileTimeout, Func<string, string?>? environment = null)
@@ -138,6 +139,11 @@ public sealed class SourceRegistry
         if (checks is not null && DataRoots.RealPath(file) is var real && !checks.Roots.IsInside(real))
         {
             return (null, [new ConfigError(info.Name, 0, "(file)", $"is a link to {real}, outside the config folder; source files are read from inside it only")]);
+        }
+
+        if (FileKind.NotARegularFile(file) is { } kind)
+        {
+            return (null, [new ConfigError(info.Name, 0, "(file)", $"is {kind}, not a regular file: not read")]);
         }
 
         var load = Task.Run(() => SourceFileLoader.Load(file, catalogue, checks, environment));

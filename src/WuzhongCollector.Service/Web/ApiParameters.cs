@@ -17,8 +17,8 @@ public interface IApiParameter
 /// twice, is refused (a typo must not silently return the default answer); <see cref="AllowedValuesAttribute"/>,
 /// <see cref="RangeAttribute"/> and <see cref="MaxLengthAttribute"/> on a parameter are enforced; a string is at
 /// most <see cref="DefaultMaxLength"/> characters; an <see cref="IApiParameter"/> with an error is refused; a text
-/// field of a JSON body may not hold a NUL, which PostgreSQL cannot store (22021). Each refusal is a 400
-/// problem-details answer naming the parameter.
+/// field of a JSON body may not hold a NUL, which PostgreSQL cannot store (22021). Each refusal is
+/// <see cref="ApiErrors.BadParameter"/>.
 /// </summary>
 public static class ApiParameters
 {
@@ -76,12 +76,7 @@ public static class ApiParameters
         };
     }
 
-    private static ValueTask<object?> Refuse(string name, string problem)
-    {
-        name = name.Length == 0 ? "(no name)" : name.Length > 100 ? name[..100] + "…" : name;
-        return ValueTask.FromResult<object?>(Results.ValidationProblem(
-            new Dictionary<string, string[]> { [name] = [problem] }, detail: $"{name}: {problem}", title: "Bad parameter"));
-    }
+    private static ValueTask<object?> Refuse(string name, string problem) => ValueTask.FromResult<object?>(ApiErrors.BadParameter(name, problem));
 
     /// <summary>A request body: marked so, or one of this service's own classes that is not a service.</summary>
     private static bool IsJsonBody(ParameterInfo parameter, IServiceProviderIsService? isService) =>

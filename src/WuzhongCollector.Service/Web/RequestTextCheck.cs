@@ -37,7 +37,7 @@ public static class RequestTextCheck
 
         if (bad is not null)
         {
-            await ApiErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "Bad parameter", $"{Printable(bad)}: control characters (such as %00) are not allowed");
+            await ApiErrors.BadParameter(Printable(bad), "control characters (such as %00) are not allowed").ExecuteAsync(context);
             return;
         }
 

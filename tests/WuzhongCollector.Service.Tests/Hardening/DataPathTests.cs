@@ -133,6 +133,36 @@ public sealed class DataPathTests : IDisposable
         await AssertNothingOfOutsideStoredAsync(host);
     }
 
+    /// <summary>A named pipe dropped with the exports: opening it would wait for a writer for good, so it is filed unread.</summary>
+    [Fact]
+    public async Task Collect_DropFolderHoldingANamedPipe_FilesItUnreadAsFailed_AndReadsTheRest()
+    {
+        config.WriteSource("inbox", Source("dropFolder: inbox"));
+        var pipe = Path.Combine(config.Directory, "inbox", "a-pipe.csv");
+        Directory.CreateDirectory(Path.GetDirectoryName(pipe)!);
+        HostileConfigTests.MakeFifo(pipe);
+        config.WriteFile("inbox/d-good.csv", GoodCsv);
+        await using var host = await CollectorHost.StartAsync(config);
+
+        RunSummary run;
+        try
+        {
+            run = await host.CollectAsync("inbox").WaitAsync(TimeSpan.FromMinutes(2));
+        }
+        catch (TimeoutException)
+        {
+            // The pipe was opened: a writer releases that reader, so the host can stop; the test fails.
+            new FileStream(pipe, FileMode.Open, FileAccess.Write).Dispose();
+            throw;
+        }
+
+        Assert.Equal(("succeeded", 1), (run.Outcome, run.Counts!.Stored));
+        var failed = Path.Combine(config.Directory, "inbox", "failed");
+        Assert.Equal(["a-pipe.csv", "a-pipe.csv.error.txt"], Directory.GetFileSystemEntries(failed).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.StartsWith("inbox/a-pipe.csv is a named pipe, not a regular file: not read", File.ReadAllText(Path.Combine(failed, "a-pipe.csv.error.txt")), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(config.Directory, "inbox", "processed", "d-good.csv")));
+    }
+
     /// <summary>Names, sizes and contents of every file in the folder.</summary>
     private static string Snapshot(string folder) => string.Join("\n", Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
         .Select(f => Directory.Exists(f) ? f + "/" : $"{f} {File.ReadAllText(f)}"));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Hangfire;
@@ -50,6 +51,25 @@ public sealed class RunVisibilityAndMetricsTests : IDisposable
         Assert.Equal(
             [$"GET {server.BaseUrl}/api/data", $"received {System.Text.Encoding.UTF8.GetByteCount(Samples.HttpRecords)} bytes in 1 page(s) after 2 call(s)", "read 3 rows: 2 stored, 0 unchanged, 1 rejected, 0 missing, 0 skipped"],
             runs[0].GetProperty("steps").EnumerateArray().Select(s => s.GetString()));
+    }
+
+    [Fact]
+    public async Task Dashboard_HtmlLang_IsTheLanguageOfItsText_NotTheInvariantCulturesIv()
+    {
+        await using var host = await CollectorHost.StartAsync(config);
+
+        var page = await host.Http.GetStringAsync("/hangfire");
+
+        // Without a locale (LANG=C, as on this machine) the text is Hangfire's neutral English; with one, Hangfire's own.
+        if (CultureInfo.CurrentUICulture.Equals(CultureInfo.InvariantCulture))
+        {
+            Assert.Contains("<html lang=\"en\">", page, StringComparison.Ordinal);
+            Assert.Contains("Recurring Jobs", page, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains($"<html lang=\"{CultureInfo.CurrentUICulture.TwoLetterISOLanguageName}\">", page, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public sealed class ExportTests : IDisposable
     }
 
     [Theory]
-    [InlineData("/api/export/observations?format=csv&layout=sheets", "layout=sheets needs format=xlsx: a CSV file has one table")]
+    [InlineData("/api/export/observations?format=csv&layout=sheets", "layout: sheets needs format=xlsx: a CSV file has one table")]
     [InlineData("/api/export/observations?format=pdf", "format: 'pdf' is not one of csv, xlsx")]
     [InlineData("/api/export/progress?lang=fr", "lang: 'fr' is not one of zh, en")]
     [InlineData("/api/export/observations?indicators=NOPE", "indicators: unknown code(s) NOPE")]

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 
 namespace WuzhongCollector.Service.Tests.Query;
@@ -86,6 +87,22 @@ public sealed class QueryApiTests : IDisposable
         Assert.Equal("succeeded", source.GetProperty("lastOutcome").GetString());
         Assert.Equal(4, Assert.Single(runs).GetProperty("stored").GetInt32());
         Assert.Equal("e.csv", runs[0].GetProperty("origin").GetString());
+    }
+
+    [Fact]
+    public async Task Rejects_OfARunWithoutRejects_AreEmpty_OfARunThatDoesNotExist_A404NamingIt()
+    {
+        await using var host = await StartWithDataAsync();
+        var run = await host.ScalarAsync<long>("SELECT id FROM run WHERE source_id = 'gxj-csv'");
+
+        var clean = await host.Http.GetAsync($"/api/runs/{run}/rejects");
+        var missing = await host.Http.GetAsync($"/api/runs/{run + 1000}/rejects");
+
+        Assert.Equal(HttpStatusCode.OK, clean.StatusCode);
+        Assert.Equal(0, (await clean.Content.ReadFromJsonAsync<JsonElement>()).GetArrayLength());
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+        Assert.Equal($"no run {run + 1000}", (await missing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using WuzhongCollector.Core.Parsing;
 using WuzhongCollector.Core.Sources;
+using WuzhongCollector.Service.Sources;
 
 namespace WuzhongCollector.Service.Collection.Connectors;
 
@@ -34,6 +35,11 @@ public sealed class CsvFileConnector(ConfigPaths paths, IServiceProvider service
         if (!File.Exists(path))
         {
             throw new PermanentSourceException($"{source.Id}: file {origin} does not exist");
+        }
+
+        if (FileKind.NotARegularFile(path) is { } kind)
+        {
+            throw new PermanentSourceException($"{source.Id}: file {origin} is {kind}, not a regular file: not read");
         }
 
         return await HashFileAsync(path, origin, cancellationToken);

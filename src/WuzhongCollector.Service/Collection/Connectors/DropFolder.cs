@@ -4,6 +4,7 @@ using Dapper;
 using Hangfire;
 using Npgsql;
 using WuzhongCollector.Core.Sources;
+using WuzhongCollector.Service.Sources;
 
 namespace WuzhongCollector.Service.Collection.Connectors;
 
@@ -41,10 +42,13 @@ public sealed class DropFolder(
         foreach (var file in Pending(folder))
         {
             var fileOrigin = Path.Combine(origin, Path.GetFileName(file));
-            if (DataRoots.RealPath(file) is var real && !paths.Data.IsInside(real))
+            var real = DataRoots.RealPath(file);
+            var refusal = !paths.Data.IsInside(real) ? $"{fileOrigin} is a link to {real}, outside the config folder: not read"
+                : FileKind.NotARegularFile(file) is { } kind ? $"{fileOrigin} is {kind}, not a regular file: not read"
+                : null;
+            if (refusal is not null)
             {
-                // Only the link is moved (a rename never follows it); what it points to is neither read nor touched.
-                var refusal = $"{fileOrigin} is a link to {real}, outside the config folder: not read";
+                // Only the link or the pipe is moved (a rename never follows or opens it); what it points to is neither read nor touched.
                 log.Step(refusal);
                 Move(file, FailedFolder, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(real))), refusal, log);
                 continue;
