@@ -3,7 +3,7 @@
 # dropped connections, cut-off bodies) that revises its data every 4 s, while the service is killed (kill -9)
 # or stopped (SIGTERM) and restarted every 5-12 s. Then calm, and the invariants are checked: each source's
 # current figures equal the server's last ones, vintages of every key are exactly 1..n and each a change,
-# and every stored value is one the server published. Prints the numbers.
+# every stored value is one the server published, and nothing was rejected. Prints the numbers.
 #
 #   tests/soak/soak.sh [seconds of faults, default 180] [seed]
 #

@@ -20,6 +20,7 @@ public sealed partial class RecordMapper(RecordMapping mapping, IndicatorCatalog
     private readonly Dictionary<(string, int?), Period?> periods = [];
     private readonly Dictionary<(string, string), (bool Ok, decimal Factor, string? Error)> conversions = [];
     private readonly Dictionary<string, string?> areaCodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, bool> wholeCounts = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<ValueField> valueFields = mapping.ValueFields;
 
     /// <summary>The one result of a mapping with one value per record; use <see cref="MapAll"/> for several.</summary>
@@ -169,7 +170,25 @@ public sealed partial class RecordMapper(RecordMapping mapping, IndicatorCatalog
             return (null, new Rejection(unitWhere, "unit", unit, $"{indicator.Code}: {unitError}"));
         }
 
+        // 3120.5 base stations is a wrong number (a misplaced column, a rate in the count's place), never a count.
+        if (value != decimal.Truncate(value) && CountsWholeThings(indicator))
+        {
+            return (null, new Rejection(valueWhere, "value", valueText,
+                $"{indicator.Code} {period.Id}: {value} {indicator.Unit} is not a whole number, and {indicator.Code} counts whole {indicator.Unit}"));
+        }
+
         return (new Observation(indicator.Code, area!, period, value, status, valueWhere), null);
+    }
+
+    private bool CountsWholeThings(Indicator indicator)
+    {
+        if (!wholeCounts.TryGetValue(indicator.Code, out var whole))
+        {
+            whole = Units.DimensionOf(indicator.Unit) == UnitDimension.Count;
+            wholeCounts[indicator.Code] = whole;
+        }
+
+        return whole;
     }
 
     /// <summary>A value's settings: its own (values entry, then mapping.columns), then its indicator's.</summary>

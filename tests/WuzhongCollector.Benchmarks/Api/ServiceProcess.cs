@@ -72,8 +72,9 @@ public sealed class ServiceProcess : IAsyncDisposable
                     return service;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
             {
+                // Not up yet, or a first answer slower than 5 s on a loaded machine: ask again until the deadline.
             }
 
             if (deadline.Elapsed > TimeSpan.FromSeconds(90))

@@ -17,11 +17,13 @@ public sealed class DepartmentData
     public const int IndicatorCount = 20;
     public const string Header = "指标名称,地区,期别,数值,单位,数据状态";
 
+    private readonly bool[] countsWhole;
     private readonly Period[] periods = Enumerable.Range(0, MonthsPerSeries).Select(m => Period.OfMonth(2014 + (m / 12), (m % 12) + 1)).ToArray();
 
     public DepartmentData(IndicatorCatalogue catalogue)
     {
         Indicators = catalogue.Indicators.Where(i => i.Kind != IndicatorKind.Derived).Take(IndicatorCount).ToList();
+        countsWhole = Indicators.Select(i => Units.DimensionOf(i.Unit) == UnitDimension.Count).ToArray();
     }
 
     public IReadOnlyList<Indicator> Indicators { get; }
@@ -30,8 +32,12 @@ public sealed class DepartmentData
 
     public Indicator IndicatorOf(int series) => Indicators[series % IndicatorCount];
 
-    /// <summary>Values with two decimals; a revision changes every tenth row.</summary>
-    public static decimal ValueOf(int row, bool revised) => ((row * 7919L % 1_000_000) / 100m) + (revised && row % 10 == 3 ? 1m : 0m);
+    /// <summary>Values with two decimals, whole ones for an indicator that counts (件, 家, 个 ...); a revision changes every tenth row.</summary>
+    public decimal ValueOf(int row, bool revised)
+    {
+        var value = (row * 7919L % 1_000_000) / 100m;
+        return (countsWhole[(row / MonthsPerSeries) % IndicatorCount] ? decimal.Truncate(value) : value) + (revised && row % 10 == 3 ? 1m : 0m);
+    }
 
     public static bool IsProvisional(int row) => row % MonthsPerSeries >= MonthsPerSeries - 12;
 

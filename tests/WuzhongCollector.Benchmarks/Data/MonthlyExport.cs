@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using WuzhongCollector.Core.Catalogue;
+using WuzhongCollector.Core.Normalisation;
 
 namespace WuzhongCollector.Benchmarks.Data;
 
@@ -16,9 +17,12 @@ public sealed class MonthlyExport
     public const int Months = 60;
     public const string Header = "统计月份,地区,指标,单位,数值";
 
+    private readonly bool[] countsWhole;
+
     public MonthlyExport(IndicatorCatalogue catalogue)
     {
         Indicators = catalogue.Indicators.Where(i => i.Kind != IndicatorKind.Derived).Take(IndicatorCount).ToList();
+        countsWhole = Indicators.Select(i => Units.DimensionOf(i.Unit) == UnitDimension.Count).ToArray();
     }
 
     public IReadOnlyList<Indicator> Indicators { get; }
@@ -74,12 +78,14 @@ public sealed class MonthlyExport
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var indicator = Indicators[i];
+                    // Two decimals, whole for an indicator that counts (件, 家, 个 ...).
+                    var value = (row * 7919L % 1_000_000) / 100m;
                     line.Clear()
                         .Append(label).Append(',')
                         .Append(code).Append(',')
                         .Append(indicator.NameZh).Append(',')
                         .Append(indicator.Unit).Append(',')
-                        .Append(((row * 7919L % 1_000_000) / 100m + (revised && IsRevised(area) ? 1 : 0)).ToString(CultureInfo.InvariantCulture));
+                        .Append(((countsWhole[i] ? decimal.Truncate(value) : value) + (revised && IsRevised(area) ? 1 : 0)).ToString(CultureInfo.InvariantCulture));
                     await writer.WriteLineAsync(line, cancellationToken);
                 }
             }

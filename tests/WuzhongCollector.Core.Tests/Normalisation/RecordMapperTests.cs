@@ -50,6 +50,24 @@ public sealed class RecordMapperTests
     }
 
     [Fact]
+    public void Map_FractionOfACount_IsRejectedNamingTheValue_AndAWholeCountInTenThousandsIsKept()
+    {
+        var mapper = new RecordMapper(Mapping, Catalogue);
+
+        var (fraction, rejection) = mapper.Map(Row("星级上云企业", "2022年", "1880.5", "家"));
+        var (scaled, _) = mapper.Map(Row("星级上云企业", "2022年", "1.8805", "万家"));
+        var (zeroFraction, _) = mapper.Map(Row("星级上云企业", "2021年", "1880.0", "家"));
+        var (rate, _) = mapper.Map(Row("政务云上云率", "2023年", "94.5%"));
+
+        Assert.Null(fraction);
+        Assert.Equal(("value", "1880.5", "e.csv row 2 column '数值'"), (rejection!.Field, rejection.RawValue, rejection.Location));
+        Assert.Equal("STAR_CLOUD_ENTERPRISES 2022: 1880.5 家 is not a whole number, and STAR_CLOUD_ENTERPRISES counts whole 家", rejection.Reason);
+        Assert.Equal(18805m, scaled!.Value);
+        Assert.Equal(1880m, zeroFraction!.Value);
+        Assert.Equal(94.5m, rate!.Value);
+    }
+
+    [Fact]
     public void Map_MissingMarker_IsAMissingRejectNotZero()
     {
         var (observation, rejection) = new RecordMapper(Mapping, Catalogue).Map(Row("星级上云企业", "2023年", "—"));

@@ -3,7 +3,7 @@ using WuzhongCollector.Service.Cli;
 
 namespace WuzhongCollector.Service.Tests.Cli;
 
-/// <summary>preview --diff against a real database that a real run filled: new keys, revised values, unchanged ones; nothing written.</summary>
+/// <summary>preview --diff against a real database that a real run filled: new keys, revised values, unchanged ones; nothing written. And preview's reject is the one a run stores.</summary>
 public sealed class PreviewDiffTests : IDisposable
 {
     private readonly TestConfig config = new();
@@ -67,6 +67,29 @@ public sealed class PreviewDiffTests : IDisposable
         var (_, text) = await RunAsync(settings, "preview", "robots", "--diff");
 
         Assert.EndsWith("exports/robots.csv row 2 column '数值' (was 650 normal from robots-bulletin)", text[^2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Preview_FractionOfACount_IsTheRejectARunStores_WithItsReason()
+    {
+        config.WriteSource("robots", Samples.RobotsSource);
+        config.WriteFile("exports/robots.csv", "期别,数值\n2021年,310\n2022年,655.5\n");
+        var settings = new Dictionary<string, string?>
+        {
+            ["Collector:ConfigDirectory"] = config.Directory,
+            ["ConnectionStrings:Collector"] = await TestServer.CreateDatabaseAsync("whole"),
+        };
+
+        var (previewExit, preview) = await RunAsync(settings, "preview", "robots");
+        var (runExit, _) = await RunAsync(settings, "run", "robots");
+
+        const string reason = "INDUSTRIAL_ROBOTS_DEPLOYED 2022: 655.5 台 is not a whole number, and INDUSTRIAL_ROBOTS_DEPLOYED counts whole 台";
+        Assert.Equal($"REJECT  error      value     exports/robots.csv row 3 column '数值': {reason}", Assert.Single(preview, l => l.StartsWith("REJECT", StringComparison.Ordinal)));
+        Assert.EndsWith("1 observation(s) would be stored, 1 reject(s), 0 missing or below unit; a run would end as partial; nothing was written", preview[^1], StringComparison.Ordinal);
+        await using var connection = new NpgsqlConnection(settings["ConnectionStrings:Collector"]);
+        Assert.Equal((1, 0, "partial", "655.5", reason, 1L), (previewExit, runExit, await connection.ExecuteScalarAsync<string>("SELECT outcome FROM run"),
+            await connection.ExecuteScalarAsync<string>("SELECT raw_value FROM reject"), await connection.ExecuteScalarAsync<string>("SELECT reason FROM reject"),
+            await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM observation")));
     }
 
     private static string Stored(JsonElement stored) => stored.ValueKind == JsonValueKind.Null

@@ -5,7 +5,8 @@ namespace WuzhongCollector.Service.Tests.Infrastructure;
 
 /// <summary>
 /// A department export big enough that importing it takes seconds: indicators × areas × months, one value
-/// each, every key distinct. <see cref="Sum"/> and <see cref="Rows"/> are what the database must hold afterwards.
+/// each, every key distinct; whole values for the indicators that count things (件, 家, 个 ...), tenths for the
+/// money ones, so both paths are imported. <see cref="Sum"/> and <see cref="Rows"/> are what the database must hold afterwards.
 /// </summary>
 public sealed record LargeCsv(string RelativePath, int Rows, decimal Sum)
 {
@@ -22,11 +23,12 @@ public sealed record LargeCsv(string RelativePath, int Rows, decimal Sum)
         var sum = 0m;
         foreach (var indicator in Indicators)
         {
+            var whole = RepoCatalogue.CountsWhole(indicator);
             for (var area = 0; area < areas; area++)
             {
                 for (var month = 0; month < months; month++)
                 {
-                    var value = Value(rows, revision);
+                    var value = Value(rows, revision, whole);
                     sum += value;
                     text.Append(indicator).Append(",A").Append(area.ToString("D5", CultureInfo.InvariantCulture)).Append(',')
                         .Append(2021 + (month / 12)).Append('年').Append((month % 12) + 1).Append("月,")
@@ -40,7 +42,7 @@ public sealed record LargeCsv(string RelativePath, int Rows, decimal Sum)
         return new LargeCsv(relativePath, rows, sum);
     }
 
-    public static decimal Value(int row, int revision) => ((row * 37) % 100_000 / 10m) + revision;
+    private static decimal Value(int row, int revision, bool whole) => ((row * 37) % 100_000 / (whole ? 1m : 10m)) + revision;
 
     public string SourceYaml(string cron = "0 2 1 1 *") => $$"""
         name: 大文件导出 (test)

@@ -1,4 +1,5 @@
 using WuzhongCollector.Core.Catalogue;
+using WuzhongCollector.Core.Normalisation;
 
 namespace WuzhongCollector.Service.Tests.Infrastructure;
 
@@ -11,4 +12,7 @@ public static class RepoCatalogue
     public static int Indicators => Catalogue.Value.Indicators.Count;
 
     public static int Targets => Catalogue.Value.Indicators.Sum(i => i.Targets.Count);
+
+    /// <summary>Whether the indicator counts whole things (件, 家, 个 ...), so a fixture's value of it must be whole.</summary>
+    public static bool CountsWhole(string code) => Units.DimensionOf(Catalogue.Value.Find(code)!.Unit) == UnitDimension.Count;
 }

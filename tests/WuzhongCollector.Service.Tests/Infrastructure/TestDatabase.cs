@@ -42,8 +42,14 @@ public sealed record TestDatabase(string ConnectionString)
         var jobs = await QueryAsync<string>(
             "SELECT concat_ws(' ', statename, count(*)) FROM hangfire.job GROUP BY statename ORDER BY statename");
         var queued = await ScalarAsync<long>("SELECT count(*) FROM hangfire.jobqueue");
+        // A reject can leave a source behind for good (its payload again is 'unchanged'), long after the last 30 runs.
+        var rejects = await QueryAsync<string>("""
+            SELECT concat_ws(' ', 'run', run_id, source_id, location, raw_value, reason)
+            FROM (SELECT * FROM reject ORDER BY id DESC LIMIT 10) r ORDER BY id
+            """);
         return $"last runs:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", runs)}{Environment.NewLine}"
-            + $"jobs by state: {string.Join(", ", jobs)}; {queued} in the queue";
+            + $"jobs by state: {string.Join(", ", jobs)}; {queued} in the queue{Environment.NewLine}"
+            + $"last rejects:{Environment.NewLine}  {(rejects.Count == 0 ? "none" : string.Join(Environment.NewLine + "  ", rejects))}";
     }
 
     /// <summary>Rows the COPY of an import has streamed so far in this database; 0 when no COPY runs.</summary>

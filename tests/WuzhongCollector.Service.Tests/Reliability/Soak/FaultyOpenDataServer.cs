@@ -17,13 +17,15 @@ public sealed class FaultyOpenDataServer : IAsyncDisposable
     private readonly Dictionary<int, decimal[]> current = [];
     private readonly ConcurrentDictionary<(int Source, int Period, decimal Value), bool> published = new();
     private readonly ConcurrentDictionary<string, int> faults = new(StringComparer.Ordinal);
+    private readonly Func<int, bool> countsWhole;
     private readonly Random random;
     private readonly object gate = new();
     private LoopbackServer? server;
     private volatile bool calm;
 
-    private FaultyOpenDataServer(int sources, int seed)
+    private FaultyOpenDataServer(int sources, Func<int, bool> countsWhole, int seed)
     {
+        this.countsWhole = countsWhole;
         random = new Random(seed);
         for (var s = 0; s < sources; s++)
         {
@@ -43,9 +45,10 @@ public sealed class FaultyOpenDataServer : IAsyncDisposable
 
     public IReadOnlyDictionary<string, int> Faults => faults;
 
-    public static async Task<FaultyOpenDataServer> StartAsync(int sources, int seed)
+    /// <summary>A source for which <paramref name="countsWhole"/> is true (its indicator counts 件, 家, 个 ...) is revised by whole numbers, the others by tenths.</summary>
+    public static async Task<FaultyOpenDataServer> StartAsync(int sources, Func<int, bool> countsWhole, int seed)
     {
-        var faulty = new FaultyOpenDataServer(sources, seed);
+        var faulty = new FaultyOpenDataServer(sources, countsWhole, seed);
         faulty.server = await LoopbackServer.StartAsync((_, context) => faulty.HandleAsync(context));
         return faulty;
     }
@@ -59,7 +62,7 @@ public sealed class FaultyOpenDataServer : IAsyncDisposable
             foreach (var (source, values) in current)
             {
                 var period = (Version + source) % Periods.Length;
-                values[period] = 100m + (source * 10) + period + (Version / 10m);
+                values[period] = 100m + (source * 10) + period + (countsWhole(source) ? Version : Version / 10m);
                 published[(source, period, values[period])] = true;
             }
         }
