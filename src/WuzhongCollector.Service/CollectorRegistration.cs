@@ -93,8 +93,12 @@ public static class CollectorRegistration
             DistributedLockTimeout = TimeSpan.FromMinutes(1),
         };
         // Hangfire keeps no state in its sessions (its locks are rows, its transactions always end), so its pooled
-        // connections skip the DISCARD ALL sent on each reuse: about 16 per run (tests/WuzhongCollector.Benchmarks/RESULTS.md).
-        var hangfireConnection = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "wuzhong-hangfire", NoResetOnClose = true }.ConnectionString;
+        // connections skip the DISCARD ALL sent on each reuse, and its few statements, about 16 per run, are
+        // prepared once per connection instead of planned each time (tests/WuzhongCollector.Benchmarks/RESULTS.md).
+        var hangfireConnection = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            ApplicationName = "wuzhong-hangfire", NoResetOnClose = true, MaxAutoPrepare = 64, AutoPrepareMinUsages = 2,
+        }.ConnectionString;
         var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(hangfireConnection, storageOptions), storageOptions)
         {
             JobExpirationTimeout = retention.JobHistory,
