@@ -92,14 +92,7 @@ public static class CollectorRegistration
             // row of source_lock, not DisableConcurrentExecution.
             DistributedLockTimeout = TimeSpan.FromMinutes(1),
         };
-        // Hangfire keeps no state in its sessions (its locks are rows, its transactions always end), so its pooled
-        // connections skip the DISCARD ALL sent on each reuse, and its few statements, about 16 per run, are
-        // prepared once per connection instead of planned each time (tests/WuzhongCollector.Benchmarks/RESULTS.md).
-        var hangfireConnection = new NpgsqlConnectionStringBuilder(connectionString)
-        {
-            ApplicationName = "wuzhong-hangfire", NoResetOnClose = true, MaxAutoPrepare = 64, AutoPrepareMinUsages = 2,
-        }.ConnectionString;
-        var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(hangfireConnection, storageOptions), storageOptions)
+        var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(HangfireConnectionString(connectionString), storageOptions), storageOptions)
         {
             JobExpirationTimeout = retention.JobHistory,
         };
@@ -149,6 +142,17 @@ public static class CollectorRegistration
     }
 
     /// <summary>A pool of its own: Npgsql keys pools by connection string, and the application name makes it distinct (and visible in pg_stat_activity).</summary>
+    /// <summary>
+    /// The Hangfire server's connections, in Npgsql's process-wide pool for this string. Hangfire keeps no state in
+    /// its sessions (its locks are rows, its transactions always end), so they skip the DISCARD ALL sent on each
+    /// reuse, and its few statements, about 16 per run, are prepared once per connection instead of planned at
+    /// every call (tests/WuzhongCollector.Benchmarks/RESULTS.md).
+    /// </summary>
+    public static string HangfireConnectionString(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString)
+    {
+        ApplicationName = "wuzhong-hangfire", NoResetOnClose = true, MaxAutoPrepare = 64, AutoPrepareMinUsages = 2,
+    }.ConnectionString;
+
     private static string Pool(string connectionString, string name, int size) =>
         new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "wuzhong-" + name, MaxPoolSize = size }.ConnectionString;
 

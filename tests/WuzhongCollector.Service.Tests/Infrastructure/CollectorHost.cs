@@ -88,6 +88,7 @@ public sealed class CollectorHost : IAsyncDisposable
         // Every test has a database and so pools of its own; idle connections would pile up past max_connections.
         await dataSource.DisposeAsync();
         NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(CollectorRegistration.HangfireConnectionString(ConnectionString)));
     }
 }
 
