@@ -48,8 +48,12 @@ public sealed class EmbeddedPostgres
     public string AdminConnectionString =>
         $"Host=127.0.0.1;Port={Port};Username={ClusterSecurity.Superuser};Password={security.Password(ClusterSecurity.Superuser)};Database=postgres;Pooling=false";
 
+    /// <remarks>
+    /// Sessions check every 2 s that their client is still there, even inside a long statement: a killed service's
+    /// merge stops then, instead of holding its source's lock (and its run reading running) until it ends.
+    /// </remarks>
     public string ConnectionString(string database) =>
-        $"Host=127.0.0.1;Port={Port};Username={ClusterSecurity.AppRole};Password={security.Password(ClusterSecurity.AppRole)};Database={database};Maximum Pool Size=60;Include Error Detail=true";
+        $"Host=127.0.0.1;Port={Port};Username={ClusterSecurity.AppRole};Password={security.Password(ClusterSecurity.AppRole)};Database={database};Maximum Pool Size=60;Include Error Detail=true;Options='-c client_connection_check_interval=2000'";
 
     /// <summary>The analysts' read-only role; its password is in <c>wuzhong_analyst.password</c> in the cluster folder.</summary>
     public string AnalystConnectionString(string database) =>

@@ -22,6 +22,17 @@ public sealed class EmbeddedPostgresTests
         Assert.Equal("数字经济核心产业增加值（亿元）", echoed);
     }
 
+    /// <summary>A killed service's session inside a long statement ends within seconds, not when the statement does (see the ops guide's recovery).</summary>
+    [EmbeddedFact]
+    public async Task AppSessions_CheckEvery2sThatTheirClientIsStillThere()
+    {
+        var embedded = await TestServer.EmbeddedAsync();
+        await using var connection = new NpgsqlConnection(embedded!.ConnectionString("postgres"));
+        await connection.OpenAsync();
+
+        Assert.Equal("2s", await connection.ExecuteScalarAsync<string>("SHOW client_connection_check_interval"));
+    }
+
     [EmbeddedFact]
     public async Task EnsureRunning_SecondStart_ReusesTheRunningCluster()
     {
