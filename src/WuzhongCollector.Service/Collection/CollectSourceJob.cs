@@ -43,7 +43,9 @@ public sealed class CollectSourceJob(
             summary = await CollectAsync(sourceId, cancellationToken, progress);
         }
 
-        logger.LogInformation("Run {RunId} of {Source}: {Outcome} {Counts}", summary.RunId, sourceId, summary.Outcome, summary.Counts);
+        var counts = summary.Counts ?? new WriteSummary(0, 0, 0, 0, 0);
+        logger.LogInformation("Run {RunId} of {Source}: {Outcome}, {RowsRead} rows read, {Stored} stored, {Unchanged} unchanged, {Rejected} rejected, {Missing} missing",
+            summary.RunId, sourceId, summary.Outcome, counts.RowsRead, counts.Stored, counts.Unchanged, counts.Rejected, counts.Missing);
     }
 
     /// <summary>Collects now; <paramref name="progress"/>, when given, follows the run's stage and the records read.</summary>

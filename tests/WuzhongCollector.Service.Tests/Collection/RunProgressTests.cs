@@ -1,5 +1,6 @@
 using System.Net;
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace WuzhongCollector.Service.Tests.Collection;
@@ -75,7 +76,9 @@ public sealed class RunProgressTests
         config.WriteSource("slow", Samples.Http($"{server.BaseUrl}/slow").Replace("attemptTimeoutSeconds: 5, totalTimeoutSeconds: 20", "attemptTimeoutSeconds: 300, totalTimeoutSeconds: 600", StringComparison.Ordinal));
         config.WriteSource("quick", Samples.Http($"{server.BaseUrl}/quick"));
         var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
-        await using var host = await CollectorHost.StartAsync(config, timeProvider: time);
+        var logs = new CapturedLogs();
+        await using var host = await CollectorHost.StartAsync(config, timeProvider: time,
+            settings: Samples.Fast(("Logging:LogLevel:Default", "Information")), configure: b => b.Logging.AddProvider(logs));
         await host.WaitForRecurringAsync(new Dictionary<string, string> { ["slow"] = "0 * * * *", ["quick"] = "0 * * * *" });
 
         var quick = host.Trigger("quick");
@@ -91,6 +94,10 @@ public sealed class RunProgressTests
         Assert.Contains(CollectSourceJob.ProgressParameter, whileRunning, StringComparison.Ordinal);
         Assert.Contains(CollectSourceJob.ProgressParameter, finished, StringComparison.Ordinal);
         Assert.DoesNotContain(CollectSourceJob.ProgressParameter, await host.Http.GetStringAsync($"/hangfire/jobs/details/{quick}"), StringComparison.Ordinal);
+        // The log says the counts in words, with each as a field of its own.
+        Assert.Contains(logs.Entries, e => e.Text.StartsWith("Run ", StringComparison.Ordinal)
+            && e.Text.Contains(" of quick: partial, 3 rows read, 2 stored, 0 unchanged, 1 rejected, 0 missing [", StringComparison.Ordinal)
+            && e.Text.Contains("Stored=2", StringComparison.Ordinal));
     }
 
     /// <summary>The job's page once it shows <paramref name="text"/>; the limit only keeps a broken reporter from hanging the suite.</summary>
