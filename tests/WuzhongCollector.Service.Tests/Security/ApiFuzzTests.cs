@@ -160,8 +160,10 @@ public sealed class ApiFuzzTests(ITestOutputHelper output) : IDisposable
         }
 
         describe.Append(body is null ? "no body" : $"body {body.Length} chars as {contentType ?? "(none)"}");
-        // Kestrel answers a request line over 8 KiB itself (414, before the service sees it): stay below.
-        var url = baseUrl + path + (query.Length > 0 && path.Length + query.Length < 7000 ? "?" + query : "");
+        // Kestrel answers a request line over 8 KiB itself (414, before the service sees it): stay below, counting
+        // the query as sent, percent-escaped (a character outside ASCII takes up to 12 bytes).
+        var withQuery = baseUrl + path + "?" + query;
+        var url = query.Length > 0 && new Uri(withQuery, UriKind.Absolute).PathAndQuery.Length < 7000 ? withQuery : baseUrl + path;
         return new Fuzzed(method, url, headers, body, contentType, describe.ToString());
     }
 
