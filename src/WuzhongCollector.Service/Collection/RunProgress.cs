@@ -62,13 +62,14 @@ public sealed class RunProgress(TimeProvider timeProvider)
         private readonly Func<string, CancellationToken, Task> report;
         private readonly CancellationTokenSource stop = new();
         private readonly Task loop;
-        private bool reported;
+        // Whether the whole run's line ends the report: after any earlier line, or always when short work says it too.
+        private bool lastLineDue;
 
         public Reporter(RunProgress progress, TimeSpan interval, Func<string, CancellationToken, Task> report, bool lastLineOfShortWork)
         {
             this.progress = progress;
             this.report = report;
-            reported = lastLineOfShortWork;
+            lastLineDue = lastLineOfShortWork;
             // The timer exists before the constructor returns, so time advanced after it counts (tests advance fake time).
             var timer = new PeriodicTimer(interval, progress.time);
             loop = LoopAsync(timer);
@@ -85,7 +86,7 @@ public sealed class RunProgress(TimeProvider timeProvider)
                     {
                         var line = progress.Describe(since);
                         since = (progress.Rows, progress.time.GetTimestamp());
-                        reported = true;
+                        lastLineDue = true;
                         await TryReportAsync(line, stop.Token);
                     }
                 }
@@ -112,7 +113,7 @@ public sealed class RunProgress(TimeProvider timeProvider)
             await stop.CancelAsync();
             await loop;
             stop.Dispose();
-            if (reported)
+            if (lastLineDue)
             {
                 await TryReportAsync(progress.Describe(), CancellationToken.None);
             }
